@@ -1,0 +1,19 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    rkt_head_employee_id = fields.Many2one(
+        related="company_id.rkt_head_employee_id", readonly=False
+    )
+    rkt_secretary_employee_id = fields.Many2one(
+        related="company_id.rkt_secretary_employee_id", readonly=False
+    )
+    rkt_planner_employee_id = fields.Many2one(
+        related="company_id.rkt_planner_employee_id", readonly=False
+    )
+    rkt_team_employee_ids = fields.Many2many(
+        related="company_id.rkt_team_employee_ids", readonly=False
+    )
+    rkt_sop_id = fields.Many2one(related="company_id.rkt_sop_id", readonly=False)

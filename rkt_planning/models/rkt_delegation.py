@@ -1,0 +1,103 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+DELEGATION_KINDS = [
+    ("plt", "Plt. (Pelaksana Tugas)"),
+    ("plh", "Plh. (Pelaksana Harian)"),
+]
+
+
+class RktDelegation(models.Model):
+    """An acting official (Plt./Plh.): another employee acts for an official for a while.
+
+    During the date range the delegate holds every SOP role the official holds on the
+    agency's plans: they may act, and what they decide or sign is recorded with the
+    capacity ("Plt." / "Plh.").
+    """
+
+    _name = "rkt.delegation"
+    _inherit = ["mail.thread"]
+    _description = "RKT Acting Official"
+    _order = "date_from desc, id desc"
+    _check_company_auto = True
+
+    company_id = fields.Many2one(
+        "res.company",
+        string="Agency",
+        required=True,
+        default=lambda self: self.env.company,
+        index=True,
+    )
+    employee_id = fields.Many2one(
+        "hr.employee",
+        string="Official",
+        required=True,
+        check_company=True,
+        tracking=True,
+        help="The official who is absent or whose position is vacant.",
+    )
+    delegate_employee_id = fields.Many2one(
+        "hr.employee",
+        string="Acting Official",
+        required=True,
+        check_company=True,
+        tracking=True,
+    )
+    kind = fields.Selection(
+        DELEGATION_KINDS, string="Capacity", required=True, default="plh", tracking=True
+    )
+    date_from = fields.Date(string="From", required=True, tracking=True)
+    date_to = fields.Date(string="To", required=True, tracking=True)
+    reference = fields.Char(
+        string="Decree", help="Number of the letter or decree that appoints the delegate."
+    )
+    active = fields.Boolean(default=True)
+
+    @api.constrains("date_from", "date_to", "employee_id", "delegate_employee_id")
+    def _check_dates(self):
+        for delegation in self:
+            if delegation.date_to < delegation.date_from:
+                raise ValidationError(
+                    self.env._("An acting official's period cannot end before it starts.")
+                )
+            if delegation.employee_id == delegation.delegate_employee_id:
+                raise ValidationError(
+                    self.env._("An official cannot act for themselves.")
+                )
+
+    @api.depends("employee_id", "delegate_employee_id", "kind")
+    def _compute_display_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for delegation in self:
+            delegation.display_name = self.env._(
+                "%(delegate)s, %(kind)s for %(official)s",
+                delegate=delegation.delegate_employee_id.name or "",
+                kind=kinds.get(delegation.kind, ""),
+                official=delegation.employee_id.name or "",
+            )
+
+    @api.model
+    def _get_active(self, employees, date=None):
+        """Delegations of ``employees`` in force on ``date`` (today by default)."""
+        date = date or fields.Date.context_today(self)
+        return self.search(
+            [
+                ("employee_id", "in", employees.ids),
+                ("date_from", "<=", date),
+                ("date_to", ">=", date),
+            ]
+        )
+
+    @api.model
+    def _get_acting_employees(self, user, date=None):
+        """The officials ``user`` acts as on ``date``: their own employees and those
+        they are the acting official of."""
+        date = date or fields.Date.context_today(self)
+        delegations = self.search(
+            [
+                ("delegate_employee_id.user_id", "=", user.id),
+                ("date_from", "<=", date),
+                ("date_to", ">=", date),
+            ]
+        )
+        return user.employee_ids | delegations.employee_id

@@ -1,0 +1,270 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .rkt_plan import ENGINE_TOKEN
+
+FORM_STATES = [
+    ("draft", "Not Open Yet"),
+    ("to_fill", "To Fill"),
+    ("submitted", "Submitted"),
+    ("returned", "Returned for Correction"),
+    ("correction", "In Correction"),
+    ("accepted", "Accepted"),
+    ("missing", "Not Submitted"),
+]
+OPEN_STATES = ("to_fill", "returned", "correction")
+
+
+class RktPlanForm(models.Model):
+    """Form RKT: the part of the RKT that one division (Sekretariat, Bidang) fills.
+
+    The division head (or their acting official) fills the lines while the form is
+    open (``to_fill``, ``returned``, ``correction``) and submits it; the reviewers of
+    the current step (the team while divisions fill, the secretary during correction)
+    accept it or return it with a reason.
+    """
+
+    _name = "rkt.plan.form"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _description = "RKT Division Form"
+    _order = "plan_id, sequence, id"
+    _check_company_auto = True
+
+    plan_id = fields.Many2one(
+        "rkt.plan", string="RKT", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="plan_id.currency_id")
+    year = fields.Integer(related="plan_id.year", string="Fiscal Year")
+    plan_state = fields.Selection(related="plan_id.state", string="RKT Status")
+    step_id = fields.Many2one(related="plan_id.step_id", string="RKT Step")
+    sequence = fields.Integer(default=10)
+    department_id = fields.Many2one(
+        "hr.department", string="Division", required=True, check_company=True
+    )
+    head_employee_id = fields.Many2one(
+        "hr.employee",
+        string="Division Head",
+        compute="_compute_head_employee_id",
+        store=True,
+        readonly=False,
+        check_company=True,
+    )
+    state = fields.Selection(
+        FORM_STATES, default="draft", required=True, readonly=True, copy=False, index=True
+    )
+    is_open = fields.Boolean(
+        compute="_compute_is_open",
+        store=True,
+        help="The division head may change the form's lines.",
+    )
+    date_deadline = fields.Datetime(string="Deadline", readonly=True, copy=False)
+    is_late = fields.Boolean(string="Late", compute="_compute_is_late")
+    line_ids = fields.One2many("rkt.plan.line", "form_id", string="Lines")
+    line_count = fields.Integer(string="Number of Lines", compute="_compute_line_stats")
+    budget_total = fields.Monetary(string="Total Budget", compute="_compute_line_stats")
+    return_reason = fields.Text(string="Reason for Return", readonly=True, copy=False)
+    date_submitted = fields.Datetime(string="Submitted On", readonly=True, copy=False)
+    user_can_submit = fields.Boolean(compute="_compute_user_can")
+    user_can_review = fields.Boolean(compute="_compute_user_can")
+    user_is_head = fields.Boolean(
+        string="My Division",
+        compute="_compute_user_can",
+        search="_search_user_is_head",
+    )
+
+    _sql_constraints = [
+        (
+            "plan_department_unique",
+            "UNIQUE(plan_id, department_id)",
+            "Each division takes part in an RKT only once.",
+        ),
+    ]
+
+    @api.depends("department_id")
+    def _compute_head_employee_id(self):
+        for form in self:
+            form.head_employee_id = form.department_id.manager_id
+
+    @api.depends("state")
+    def _compute_is_open(self):
+        for form in self:
+            form.is_open = form.state in OPEN_STATES
+
+    @api.depends("date_deadline", "state")
+    def _compute_is_late(self):
+        now = fields.Datetime.now()
+        for form in self:
+            form.is_late = bool(
+                form.state in OPEN_STATES
+                and form.date_deadline
+                and form.date_deadline < now
+            )
+
+    @api.depends("line_ids.budget")
+    def _compute_line_stats(self):
+        stats = {
+            form: (count, budget)
+            for form, count, budget in self.env["rkt.plan.line"]._read_group(
+                [("form_id", "in", self.ids)], ["form_id"], ["__count", "budget:sum"]
+            )
+        }
+        for form in self:
+            form.line_count, form.budget_total = stats.get(form._origin, (0, 0.0))
+
+    @api.depends_context("uid")
+    @api.depends("state", "head_employee_id", "plan_id.step_id")
+    def _compute_user_can(self):
+        acting = self.env["rkt.delegation"]._get_acting_employees(self.env.user)
+        reviewable = self._get_reviewable_forms()
+        for form in self:
+            form.user_is_head = form.head_employee_id in acting
+            form.user_can_submit = (
+                form.user_is_head
+                and form.state in OPEN_STATES
+                and form.plan_id.state == "in_progress"
+            )
+            form.user_can_review = form in reviewable
+
+    def _search_user_is_head(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
+        acting = self.env["rkt.delegation"]._get_acting_employees(self.env.user)
+        positive = (operator == "=") == value
+        return [("head_employee_id", "in" if positive else "not in", acting.ids)]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._is_engine():
+            for vals in vals_list:
+                if set(vals) & {"state", "date_deadline", "return_reason"}:
+                    raise UserError(self._engine_message())
+        forms = super().create(vals_list)
+        if not self._is_engine():
+            forms.plan_id._check_draft_divisions()
+        return forms
+
+    def write(self, vals):
+        if not self._is_engine():
+            if set(vals) & {"state", "date_deadline", "return_reason", "date_submitted"}:
+                raise UserError(self._engine_message())
+            if set(vals) & {"plan_id", "department_id", "head_employee_id"}:
+                self.plan_id._check_draft_divisions()
+            self.plan_id._check_not_locked()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_started(self):
+        self.plan_id._check_draft_divisions()
+
+    def action_submit(self):
+        """The division head submits the form to the team."""
+        self._check_can_submit()
+        for form in self:
+            if not form.line_ids:
+                raise UserError(
+                    self.env._(
+                        "Form RKT of %(division)s has no line: add at least one line "
+                        "before submitting it.",
+                        division=form.department_id.name,
+                    )
+                )
+            form.line_ids._check_required_values()
+        self._set_state("submitted", extra={"date_submitted": fields.Datetime.now()})
+        for form in self:
+            form.message_post(body=self.env._("Form submitted."))
+        self.plan_id._check_forms_done()
+        return True
+
+    def action_return_form(self):
+        """Open the dialog that asks why the form is returned."""
+        self.ensure_one()
+        self._check_can_review()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Return Form"),
+            "res_model": "rkt.plan.return",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_form_id": self.id},
+        }
+
+    def return_form(self, reason):
+        """Return the form to its division head for correction, with a reason."""
+        self._check_can_review()
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason for returning the form."))
+        self._set_state("returned", extra={"return_reason": reason})
+        for form in self:
+            body = self.env._(
+                "Form RKT of %(division)s returned for correction: %(reason)s",
+                division=form.department_id.name,
+                reason=reason,
+            )
+            form.message_post(body=body, subtype_xmlid="mail.mt_comment")
+            form.plan_id.message_post(body=body)
+        self.plan_id._activity_update()
+        return True
+
+    def action_accept_form(self):
+        """Accept the division's corrections."""
+        self._check_can_review()
+        self._set_state("accepted")
+        for form in self:
+            form.message_post(body=self.env._("Form accepted."))
+        self.plan_id._check_corrections_done()
+        return True
+
+    def _is_engine(self):
+        return self.env.context.get("rkt_planning_engine") is ENGINE_TOKEN
+
+    def _engine_message(self):
+        return self.env._(
+            "The status of a division form changes only through its buttons."
+        )
+
+    def _set_state(self, state, deadline=None, extra=None):
+        vals = dict(extra or {}, state=state)
+        if deadline is not None:
+            vals["date_deadline"] = deadline
+        return self.with_context(rkt_planning_engine=ENGINE_TOKEN).write(vals)
+
+    def _get_reviewable_forms(self):
+        """The forms of self that the current user may accept or return now."""
+        plans = self.plan_id
+        capacities = plans._get_user_capacities()
+        forms = self.browse()
+        for plan in plans:
+            roles = set(capacities.get(plan.id, {})) & plan._get_form_reviewer_roles()
+            if roles:
+                states = ("submitted", "correction") if plan.step_kind == "correction" else ("submitted",)
+                forms |= self.filtered(lambda f, p=plan, s=states: f.plan_id == p and f.state in s)
+        return forms
+
+    def _check_can_submit(self):
+        for form in self:
+            if not form.user_can_submit:
+                raise UserError(
+                    self.env._(
+                        "Only the head of %(division)s (%(head)s), or their acting "
+                        "official, may submit this form, and only while it is open.",
+                        division=form.department_id.name,
+                        head=form.head_employee_id.name or "-",
+                    )
+                )
+
+    def _check_can_review(self):
+        refused = self - self._get_reviewable_forms()
+        if refused:
+            plan = refused[0].plan_id
+            raise UserError(
+                self.env._(
+                    "You may not accept or return the form of %(division)s now: at "
+                    "this step forms are reviewed by %(roles)s.",
+                    division=refused[0].department_id.name,
+                    roles=", ".join(
+                        plan.sop_id.get_role_names(plan._get_form_reviewer_roles())
+                    )
+                    or "-",
+                )
+            )

@@ -1,0 +1,176 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .rkt_plan import ENGINE_TOKEN
+
+REQUIRED_LINE_FIELDS = ("indicator", "target", "uom")
+
+
+class RktPlanLine(models.Model):
+    """One row of the RKT: a strategic objective, its indicator and the year's target,
+    with the programme / activity / sub-activity and budget that serve it."""
+
+    _name = "rkt.plan.line"
+    _description = "RKT Line"
+    _order = "plan_id, form_sequence, form_id, sequence, id"
+    _check_company_auto = True
+
+    form_id = fields.Many2one(
+        "rkt.plan.form",
+        string="Division Form",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
+    )
+    plan_id = fields.Many2one(
+        related="form_id.plan_id", store=True, index=True, string="RKT"
+    )
+    department_id = fields.Many2one(
+        related="form_id.department_id", store=True, index=True, string="Division"
+    )
+    form_sequence = fields.Integer(
+        related="form_id.sequence", store=True, string="Division Order"
+    )
+    company_id = fields.Many2one(related="form_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="form_id.currency_id")
+    year = fields.Integer(related="plan_id.year", store=True, string="Fiscal Year")
+    sequence = fields.Integer(default=10)
+    strategic_objective = fields.Text(string="Strategic Objective")
+    indicator = fields.Text(string="Performance Indicator")
+    target = fields.Char(help="The year's target as written, e.g. '≥ 80' or 'WTP'.")
+    target_value = fields.Float(
+        string="Target Value", help="The target as a number, when it is one."
+    )
+    uom = fields.Char(string="Unit")
+    program_code = fields.Char(string="Programme Code")
+    program_name = fields.Char(string="Programme")
+    activity_code = fields.Char(string="Activity Code")
+    activity_name = fields.Char(string="Activity")
+    sub_activity_code = fields.Char(string="Sub-activity Code")
+    sub_activity_name = fields.Char(string="Sub-activity")
+    budget = fields.Monetary(string="Budget", currency_field="currency_id")
+    fund_source = fields.Char(string="Source of Funds")
+    is_iku = fields.Boolean(
+        string="IKU", help="The indicator is a key performance indicator (IKU)."
+    )
+    is_compiled = fields.Boolean(
+        string="In Draft RKT",
+        readonly=True,
+        copy=False,
+        help="The team compiled this line into the draft RKT.",
+    )
+
+    _sql_constraints = [
+        (
+            "budget_positive",
+            "CHECK(budget >= 0)",
+            "The budget of an RKT line cannot be negative.",
+        ),
+        (
+            "target_value_positive",
+            "CHECK(target_value >= 0)",
+            "The target value of an RKT line cannot be negative.",
+        ),
+    ]
+
+    @api.constrains("budget", "target_value")
+    def _check_amounts(self):
+        for line in self:
+            if line.budget < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The budget of line '%(indicator)s' cannot be negative.",
+                        indicator=line.indicator or "",
+                    )
+                )
+            if line.target_value < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The target value of line '%(indicator)s' cannot be negative.",
+                        indicator=line.indicator or "",
+                    )
+                )
+
+    @api.constrains(*REQUIRED_LINE_FIELDS)
+    def _check_required_values(self):
+        labels = {
+            "indicator": self.env._("a performance indicator"),
+            "target": self.env._("a target"),
+            "uom": self.env._("a unit (Satuan)"),
+        }
+        for line in self:
+            missing = [
+                labels[name]
+                for name in REQUIRED_LINE_FIELDS
+                if not (line[name] or "").strip()
+            ]
+            if missing:
+                raise ValidationError(
+                    self.env._(
+                        "Each RKT line needs %(missing)s (line '%(line)s' of "
+                        "%(division)s).",
+                        missing=", ".join(missing),
+                        line=line.indicator or line.strategic_objective or "-",
+                        division=line.department_id.name or "-",
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines._check_can_edit()
+        return lines
+
+    def write(self, vals):
+        if "is_compiled" in vals and not self._is_engine():
+            raise UserError(
+                self.env._("Lines enter the draft RKT only when the team compiles it.")
+            )
+        self._check_can_edit()
+        res = super().write(vals)
+        if "form_id" in vals:
+            self._check_can_edit()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_not_editable(self):
+        self._check_can_edit()
+
+    def _is_engine(self):
+        return self.env.context.get("rkt_planning_engine") is ENGINE_TOKEN
+
+    def _check_can_edit(self):
+        """Refuse changes by anyone the current step does not entitle.
+
+        A division head changes the lines of their own division while its form is
+        open; the executors of a compile, process or correction step change any line
+        of the plan.  Nothing changes once the plan is signed.
+        """
+        if self.env.su or self._is_engine():
+            return
+        plans = self.plan_id
+        plans._check_not_locked()
+        acting = self.env["rkt.delegation"]._get_acting_employees(self.env.user)
+        capacities = plans._get_user_capacities()
+        editors = {
+            plan.id
+            for plan in plans
+            if "edit_lines" in plan._get_allowed_actions(capacities.get(plan.id, {}))
+        }
+        for line in self:
+            form = line.form_id
+            if line.plan_id.id in editors:
+                continue
+            if form.is_open and form.head_employee_id in acting:
+                continue
+            raise UserError(
+                self.env._(
+                    "You may not change the lines of %(division)s in RKT %(plan)s "
+                    "now: a division head changes their own division's lines while "
+                    "its form is open, and the team, planning head or secretary only "
+                    "at the steps they execute.",
+                    division=form.department_id.name,
+                    plan=line.plan_id.name,
+                )
+            )

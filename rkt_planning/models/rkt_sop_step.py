@@ -1,0 +1,198 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+# The five executor roles of the SOP, in the column order of the SOP sheet.
+ROLE_CODES = ("team", "planner", "division_head", "secretary", "head")
+
+STEP_KINDS = [
+    ("start", "Start (Disposition)"),
+    ("process", "Process"),
+    ("meeting", "Meeting"),
+    ("fill", "Division Fill"),
+    ("collect", "Collect"),
+    ("compile", "Compile"),
+    ("correction", "Correction"),
+    ("decision", "Decision"),
+    ("sign", "Sign"),
+    ("archive", "Archive"),
+]
+# Kinds whose 'tidak' (no) arrow returns the plan to an earlier step.
+DECISION_KINDS = ("decision", "sign")
+# Kinds that division heads work on through their own division forms.
+DIVISION_KINDS = ("fill", "correction")
+# Fields that decide how a running plan moves: frozen while a plan uses the SOP.
+ENGINE_FIELDS = {
+    "sop_id",
+    "sequence",
+    "kind",
+    "duration",
+    "return_step_id",
+    "role_team",
+    "role_planner",
+    "role_division_head",
+    "role_secretary",
+    "role_head",
+}
+
+
+class RktSopStep(models.Model):
+    """One row of the procedure table of an SOP: who does what, with what, how fast."""
+
+    _name = "rkt.sop.step"
+    _description = "RKT SOP Step"
+    _order = "sop_id, sequence, id"
+
+    sop_id = fields.Many2one(
+        "rkt.sop", string="SOP", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="sop_id.company_id", store=True)
+    sequence = fields.Integer(default=10, required=True)
+    number = fields.Integer(string="No.", compute="_compute_number")
+    name = fields.Text(string="Procedure", required=True)
+    active = fields.Boolean(default=True)
+    kind = fields.Selection(
+        STEP_KINDS,
+        required=True,
+        default="process",
+        help="What the workflow does at this step.",
+    )
+    role_team = fields.Boolean(string="Team")
+    role_planner = fields.Boolean(string="Planning Head")
+    role_division_head = fields.Boolean(string="Division Heads")
+    role_secretary = fields.Boolean(string="Secretary")
+    role_head = fields.Boolean(string="Head")
+    role_names = fields.Char(string="Executors", compute="_compute_role_names")
+    requirement = fields.Char(string="Requirements")
+    duration = fields.Integer(
+        string="Time (Working Days)",
+        default=1,
+        required=True,
+        help="Time allowed for the step, in working days (a week is 5).",
+    )
+    duration_text = fields.Char(
+        string="Time as Written",
+        help="The time as the SOP sheet writes it, e.g. '1 minggu'.",
+    )
+    output = fields.Char()
+    note = fields.Char(string="Remarks")
+    return_step_id = fields.Many2one(
+        "rkt.sop.step",
+        string="Return Step (tidak)",
+        domain="[('sop_id', '=', sop_id), ('id', '!=', id)]",
+        help="For a decision: the earlier step the plan returns to when the answer "
+        "is 'tidak'.",
+    )
+
+    _sql_constraints = [
+        (
+            "duration_positive",
+            "CHECK(duration > 0)",
+            "The time of a step must be at least one working day.",
+        ),
+    ]
+
+    @api.depends("sop_id.step_ids.sequence")
+    def _compute_number(self):
+        for sop in self.sop_id:
+            for index, step in enumerate(sop.step_ids, start=1):
+                step.number = index
+        for step in self.filtered(lambda s: not s.sop_id or not s.id):
+            step.number = 0
+
+    @api.depends(*(f"role_{role}" for role in ROLE_CODES), "sop_id")
+    def _compute_role_names(self):
+        for step in self:
+            names = step.sop_id.get_role_names(step.get_roles()) if step.sop_id else []
+            step.role_names = ", ".join(names)
+
+    @api.constrains("duration")
+    def _check_duration(self):
+        for step in self:
+            if step.duration <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The time of step '%(step)s' must be at least one working "
+                        "day.",
+                        step=step.name,
+                    )
+                )
+
+    @api.constrains("kind", "return_step_id", "sequence", "sop_id")
+    def _check_return_step(self):
+        for step in self:
+            if step.kind in DECISION_KINDS and not step.return_step_id:
+                raise ValidationError(
+                    self.env._(
+                        "Decision step '%(step)s' needs the step its 'tidak' arrow "
+                        "returns to.",
+                        step=step.name,
+                    )
+                )
+            target = step.return_step_id
+            if target and (
+                target.sop_id != step.sop_id
+                or (target.sequence, target.id) >= (step.sequence, step.id)
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The 'tidak' arrow of step '%(step)s' must return to an "
+                        "earlier step of the same SOP.",
+                        step=step.name,
+                    )
+                )
+
+    @api.constrains(*(f"role_{role}" for role in ROLE_CODES))
+    def _check_roles(self):
+        for step in self:
+            if not step.get_roles():
+                raise ValidationError(
+                    self.env._(
+                        "Step '%(step)s' needs at least one executor role.",
+                        step=step.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        steps = super().create(vals_list)
+        steps.sop_id._check_not_in_use()
+        return steps
+
+    def write(self, vals):
+        if ENGINE_FIELDS & vals.keys():
+            self.sop_id._check_not_in_use()
+        res = super().write(vals)
+        if "sop_id" in vals:
+            self.sop_id._check_not_in_use()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        used = (
+            self.env["rkt.plan.log"]
+            .sudo()
+            .search_count([("step_id", "in", self.ids)], limit=1)
+            or self.env["rkt.plan"]
+            .sudo()
+            .search_count([("sop_id", "in", self.sop_id.ids)], limit=1)
+        )
+        # sudo above: plans of other agencies may use a template SOP; only their
+        # existence is disclosed.
+        if used:
+            raise UserError(
+                self.env._(
+                    "A step of an SOP that a plan uses cannot be deleted. Archive it "
+                    "or revise the SOP instead."
+                )
+            )
+
+    def get_roles(self):
+        """Return the set of role codes (see ``ROLE_CODES``) that execute this step."""
+        self.ensure_one()
+        return {role for role in ROLE_CODES if self[f"role_{role}"]}
+
+    def _get_next_step(self):
+        """The step that follows this one in its SOP, or an empty recordset."""
+        self.ensure_one()
+        key = (self.sequence, self.id)
+        return self.sop_id.step_ids.filtered(lambda s: (s.sequence, s.id) > key)[:1]

@@ -1,0 +1,2 @@
+from . import rkt_plan_step_complete
+from . import rkt_plan_return
