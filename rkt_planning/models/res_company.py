@@ -29,3 +29,25 @@ class ResCompany(models.Model):
         string="Default RKT SOP",
         domain="[('company_id', 'in', [id, False])]",
     )
+    # -- letterhead and paper of the printed RKT and SOP sheets --
+    rkt_government_name = fields.Char(
+        string="Government",
+        help="The first line of the letterhead, e.g. 'PEMERINTAH KABUPATEN BALANGAN'.",
+    )
+    rkt_signing_place = fields.Char(
+        string="Place of Signing",
+        help="Printed before the date of signature, e.g. 'Paringin'. Defaults to the "
+        "agency's city.",
+    )
+    rkt_head_title = fields.Char(
+        string="Title of the Head",
+        help="The head's title printed above the signature, e.g. 'Kepala Dinas "
+        "Kesehatan'. Defaults to 'Kepala' followed by the agency's name.",
+    )
+    rkt_paper_size = fields.Selection(
+        [("a4", "A4 (210 × 297 mm)"), ("f4", "F4 (215 × 330 mm)")],
+        string="Paper Size",
+        default="a4",
+        required=True,
+        help="The paper the RKT and the SOP sheets of this agency are printed on.",
+    )

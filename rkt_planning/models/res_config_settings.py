@@ -17,3 +17,13 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.rkt_team_employee_ids", readonly=False
     )
     rkt_sop_id = fields.Many2one(related="company_id.rkt_sop_id", readonly=False)
+    rkt_government_name = fields.Char(
+        related="company_id.rkt_government_name", readonly=False
+    )
+    rkt_signing_place = fields.Char(
+        related="company_id.rkt_signing_place", readonly=False
+    )
+    rkt_head_title = fields.Char(related="company_id.rkt_head_title", readonly=False)
+    rkt_paper_size = fields.Selection(
+        related="company_id.rkt_paper_size", readonly=False
+    )

@@ -25,6 +25,10 @@ ENGINE_FIELDS = {
     "signed_date",
     "archive_number",
     "archive_date",
+    "signed_attachment_id",
+    "signed_sha256",
+    "signed_digest",
+    "sop_root_id",
 }
 # What defines a plan and its people: editable until the procedure starts.
 DRAFT_ONLY_FIELDS = {
@@ -80,6 +84,8 @@ class RktPlan(models.Model):
     _description = "Annual Performance Plan (RKT)"
     _order = "year desc, id desc"
     _check_company_auto = True
+    # Everyone who reads a plan or a division form may discuss it in the chatter.
+    _mail_post_access = "read"
 
     @api.model
     def _default_sop_id(self):
@@ -122,7 +128,11 @@ class RktPlan(models.Model):
     )
     sop_version = fields.Integer(related="sop_id.version", string="SOP Version")
     sop_root_id = fields.Many2one(
-        related="sop_id.root_id", store=True, string="SOP (All Versions)"
+        "rkt.sop",
+        string="SOP (All Versions)",
+        readonly=True,
+        index=True,
+        help="The first version of the plan's SOP: one plan per agency, year and SOP.",
     )
     state = fields.Selection(
         [
@@ -245,6 +255,18 @@ class RktPlan(models.Model):
     signed_date = fields.Date(readonly=True, copy=False)
     archive_number = fields.Char(readonly=True, copy=False)
     archive_date = fields.Date(readonly=True, copy=False)
+    # -- signed document (see the "Signed document" section at the end) --
+    signed_attachment_id = fields.Many2one(
+        "ir.attachment", string="Signed RKT", readonly=True, copy=False
+    )
+    signed_sha256 = fields.Char(string="SHA-256 of Signed File", readonly=True, copy=False)
+    signed_digest = fields.Char(
+        string="Content Digest",
+        readonly=True,
+        copy=False,
+        help="Digest of the signed content (lines, signer, date), printed in the QR "
+        "code of the signed RKT.",
+    )
     form_count = fields.Integer(compute="_compute_form_stats")
     form_done_count = fields.Integer(
         string="Forms In", compute="_compute_form_stats"
@@ -422,29 +444,29 @@ class RktPlan(models.Model):
             )
         )
 
-    @api.constrains("company_id", "year", "sop_id", "state")
-    def _check_unique_year(self):
-        for plan in self.filtered(lambda p: p.state != "cancelled"):
-            other = self.search_count(
-                [
-                    ("id", "!=", plan.id),
-                    ("company_id", "=", plan.company_id.id),
-                    ("year", "=", plan.year),
-                    ("sop_root_id", "=", plan.sop_root_id.id),
-                    ("state", "!=", "cancelled"),
-                ],
-                limit=1,
-            )
-            if other:
-                raise ValidationError(
-                    self.env._(
-                        "%(agency)s already has an RKT for %(year)s with SOP "
-                        "'%(sop)s'. Cancel it before creating another one.",
-                        agency=plan.company_id.name,
-                        year=plan.year,
-                        sop=plan.sop_id.name,
-                    )
+    def _check_unique_year(self, company_id, year, sop_root_id):
+        """Refuse a second plan (not cancelled) for one agency, year and SOP.
+
+        Checked before writing, with a clear message; the partial unique index
+        created in ``init`` is the guard against concurrent transactions.
+        """
+        domain = [
+            ("company_id", "=", company_id),
+            ("year", "=", year),
+            ("sop_root_id", "=", sop_root_id),
+            ("state", "!=", "cancelled"),
+            ("id", "not in", self.ids),
+        ]
+        if self.search_count(domain, limit=1):
+            raise ValidationError(
+                self.env._(
+                    "%(agency)s already has an RKT for %(year)s with SOP '%(sop)s'. "
+                    "Cancel it before creating another one.",
+                    agency=self.env["res.company"].browse(company_id).name,
+                    year=year,
+                    sop=self.env["rkt.sop"].browse(sop_root_id).name,
                 )
+            )
 
     @api.constrains("year")
     def _check_year(self):
@@ -476,6 +498,14 @@ class RktPlan(models.Model):
                 forbidden = ENGINE_FIELDS & vals.keys()
                 if forbidden:
                     raise UserError(self._engine_field_message(forbidden))
+        for vals in vals_list:
+            sop = self.env["rkt.sop"].browse(vals.get("sop_id")) or self._default_sop_id()
+            vals["sop_root_id"] = sop.root_id.id or sop.id
+            self.browse()._check_unique_year(
+                vals.get("company_id") or self.env.company.id,
+                vals.get("year") or self._default_year(),
+                vals["sop_root_id"],
+            )
         plans = super().create(vals_list)
         for plan in plans:
             first = plan.sop_id._get_first_step()
@@ -500,6 +530,16 @@ class RktPlan(models.Model):
                         "%(plan)s cannot change once the procedure has started.",
                         plan=started[0].name,
                     )
+                )
+        if "sop_id" in vals:
+            sop = self.env["rkt.sop"].browse(vals["sop_id"])
+            vals["sop_root_id"] = sop.root_id.id or sop.id
+        if {"company_id", "year", "sop_id"} & vals.keys():
+            for plan in self.filtered(lambda p: p.state != "cancelled"):
+                plan._check_unique_year(
+                    vals.get("company_id", plan.company_id.id),
+                    vals.get("year", plan.year),
+                    vals.get("sop_root_id", plan.sop_root_id.id),
                 )
         return super().write(vals)
 
@@ -1000,9 +1040,6 @@ class RktPlan(models.Model):
             }
         )
 
-    def _on_signed(self):
-        """Hook: the head has signed the RKT."""
-
     def _on_finished(self):
         self.ensure_one()
         self._engine_write(
@@ -1108,3 +1145,10 @@ class RktPlan(models.Model):
                     plan=locked[0].name,
                 )
             )
+
+    # ------------------------------------------------------------------
+    # Signed document
+    # ------------------------------------------------------------------
+
+    def _on_signed(self):
+        """Hook: the head has signed the RKT (state, signer and date are written)."""

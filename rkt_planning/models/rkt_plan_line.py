@@ -61,19 +61,6 @@ class RktPlanLine(models.Model):
         help="The team compiled this line into the draft RKT.",
     )
 
-    _sql_constraints = [
-        (
-            "budget_positive",
-            "CHECK(budget >= 0)",
-            "The budget of an RKT line cannot be negative.",
-        ),
-        (
-            "target_value_positive",
-            "CHECK(target_value >= 0)",
-            "The target value of an RKT line cannot be negative.",
-        ),
-    ]
-
     @api.constrains("budget", "target_value")
     def _check_amounts(self):
         for line in self:

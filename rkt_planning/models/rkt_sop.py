@@ -135,11 +135,16 @@ class RktSop(models.Model):
         self.ensure_one()
         new_sop = self.copy(default)
         step_map = {}
+        # In order: a 'tidak' arrow always points to an earlier, already copied step.
         for step in self.with_context(active_test=False).step_ids:
-            step_map[step] = step.copy({"sop_id": new_sop.id, "return_step_id": False})
-        for step, new_step in step_map.items():
-            if step.return_step_id:
-                new_step.return_step_id = step_map.get(step.return_step_id)
+            step_map[step] = step.copy(
+                {
+                    "sop_id": new_sop.id,
+                    "return_step_id": step_map[step.return_step_id].id
+                    if step.return_step_id
+                    else False,
+                }
+            )
         return new_sop
 
     def action_revise(self):

@@ -93,11 +93,13 @@ class RktSopStep(models.Model):
 
     @api.depends("sop_id.step_ids.sequence")
     def _compute_number(self):
-        for sop in self.sop_id:
-            for index, step in enumerate(sop.step_ids, start=1):
-                step.number = index
-        for step in self.filtered(lambda s: not s.sop_id or not s.id):
-            step.number = 0
+        numbers = {
+            step.id: index
+            for sop in self.sop_id
+            for index, step in enumerate(sop.step_ids, start=1)
+        }
+        for step in self:
+            step.number = numbers.get(step.id, 0)
 
     @api.depends(*(f"role_{role}" for role in ROLE_CODES), "sop_id")
     def _compute_role_names(self):
@@ -187,9 +189,8 @@ class RktSopStep(models.Model):
             )
 
     def get_roles(self):
-        """Return the set of role codes (see ``ROLE_CODES``) that execute this step."""
-        self.ensure_one()
-        return {role for role in ROLE_CODES if self[f"role_{role}"]}
+        """Return the set of role codes (see ``ROLE_CODES``) that execute these steps."""
+        return {role for step in self for role in ROLE_CODES if step[f"role_{role}"]}
 
     def _get_next_step(self):
         """The step that follows this one in its SOP, or an empty recordset."""
