@@ -1,3 +1,4 @@
+from . import rkt_alert_mixin
 from . import rkt_sop
 from . import rkt_sop_step
 from . import rkt_delegation
@@ -5,5 +6,11 @@ from . import rkt_plan
 from . import rkt_plan_form
 from . import rkt_plan_line
 from . import rkt_plan_log
+from . import mail_activity
 from . import res_company
 from . import res_config_settings
+from . import hr_employee
+from . import hr_employee_public
+from . import ir_actions_report
+from . import report_rkt_plan
+from . import report_rkt_sop

@@ -101,6 +101,14 @@ class IrActionsReport(models.Model):
     # The signed RKT: printed from the file stored when it was signed
     # ------------------------------------------------------------------
 
+    def _prepare_pdf_report_attachment_vals_list(self, report, streams):
+        if report._is_rkt_report():
+            # Several plans printed at once may come back as one stream (False):
+            # nothing to store then (a signed plan's file is stored when it is
+            # signed), and nothing to warn about.
+            streams = {res_id: data for res_id, data in streams.items() if res_id}
+        return super()._prepare_pdf_report_attachment_vals_list(report, streams)
+
     def retrieve_attachment(self, record):
         if self.report_name == RKT_PLAN_REPORT and record.signed_attachment_id:
             attachment = record.signed_attachment_id

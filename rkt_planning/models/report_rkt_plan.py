@@ -10,6 +10,60 @@ from odoo.tools.image import image_data_uri
 # language through the translations of the templates.
 DOCUMENT_LOCALE = "id_ID"
 
+# -- Pagination ---------------------------------------------------------------
+# Debian's wkhtmltopdf (unpatched Qt) neither repeats a table's <thead> on each
+# page nor keeps a table row in one piece; it does keep a <div> with
+# "page-break-inside: avoid" whole.  So the reports print each row as a small table
+# of its own, and cut the pages themselves: they estimate the height of each row
+# from its text, fill a page, then break and repeat the header.  The estimates are
+# generous (wide characters, a fill factor below one): a page may end a little
+# early, never overflow.
+#
+# wkhtmltopdf prints a CSS millimetre as 0.7645 mm of paper ("smart shrinking",
+# whatever the paper): one mm of paper holds this many CSS pixels.
+CSS_PX_PER_MM = 96 / 25.4 / 0.7645
+PAGE_FILL = 0.92
+# Advance widths (em) of the characters, the wider of DejaVu Sans (Debian's
+# fallback font) and Liberation Sans, rounded up; bold text is about 10 % wider.
+CHAR_WIDTHS = {
+    char: width
+    for width, chars in (
+        (0.25, "'"),
+        (0.3, " ,.Iijl"),
+        (0.35, "-/:;\\f|"),
+        (0.4, "!()[]rt"),
+        (0.45, '"'),
+        (0.5, "*J`sz"),
+        (0.55, "?L_c"),
+        (0.6, "FTaekovxy"),
+        (0.65, "$0123456789EKPSYbdghnpqu{}"),
+        (0.7, "ABCRVXZ"),
+        (0.75, "DHNU"),
+        (0.8, "&GOQw"),
+        (0.85, "#+<=>M^~"),
+        (0.95, "%m"),
+        (1.0, "@W"),
+    )
+    for char in chars
+}
+OTHER_CHAR_WIDTH = 0.7
+BOLD_FACTOR = 1.1
+
+# The RKT table: base font, line height and cell padding (with the border), px.
+FONT_PX = 11.5 * 4 / 3
+LINE_PX = FONT_PX * 1.25
+CELL_PAD_PX = 9
+# Column widths (percent), with and without programme and budget columns.
+PLAN_COLUMNS = {
+    (False, False): [5, 36, 36, 11, 12],
+    (False, True): [5, 30, 33, 9, 9, 14],
+    (True, False): [4, 15, 19, 8, 8, 16, 15, 15],
+    (True, True): [4, 14, 17, 7, 7, 14, 13, 13, 11],
+}
+# What comes before the table on the first page, and the signature, px.
+LETTERHEAD_PX = 175
+TITLE_PX = 95
+
 
 def format_date_id(value):
     """A date as Indonesian documents write it: 10 Januari 2024."""
@@ -25,8 +79,50 @@ def format_amount_id(value):
     )
 
 
+def text_width(text, font_px, bold=False):
+    """Width (px) of ``text`` on one line, at most."""
+    em = sum(CHAR_WIDTHS.get(char, OTHER_CHAR_WIDTH) for char in text)
+    return em * font_px * (BOLD_FACTOR if bold else 1.0)
+
+
+def estimate_lines(text, width_px, font_px, bold=False):
+    """How many lines ``text`` takes in a column ``width_px`` wide, at most: words
+    wrap at spaces, a word wider than the column wraps anywhere."""
+    space = text_width(" ", font_px, bold)
+    lines = 0
+    for paragraph in str(text or "").splitlines() or [""]:
+        lines += 1
+        used = 0.0
+        for word in paragraph.split():
+            width = text_width(word, font_px, bold)
+            if used and used + space + width <= width_px:
+                used += space + width
+                continue
+            if used:
+                lines += 1
+            while width > width_px:  # a word longer than a line breaks anywhere
+                lines += 1
+                width -= width_px
+            used = width
+    return lines
+
+
+def paginate(heights, first_capacity, capacity):
+    """Cut rows of the given heights into pages: a list of lists of row indexes."""
+    pages, current, used, limit = [], [], 0.0, first_capacity
+    for index, height in enumerate(heights):
+        if current and used + height > limit:
+            pages.append(current)
+            current, used, limit = [], 0.0, capacity
+        current.append(index)
+        used += height
+    if current or not pages:
+        pages.append(current)
+    return pages
+
+
 class ReportRktPlan(models.AbstractModel):
-    """Values of the RKT report: letterhead, table rows and signature block."""
+    """Values of the RKT report: letterhead, table pages and signature block."""
 
     _name = "report.rkt_planning.report_rkt_plan"
     _description = "RKT Report"
@@ -34,15 +130,42 @@ class ReportRktPlan(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         docs = self.env["rkt.plan"].browse(docids)
+        # An RKT with programme, activity and sub-activity columns is printed
+        # landscape, as agencies print that form (one orientation per print).
+        landscape = any(self._has_program(plan) for plan in docs)
         return {
             "doc_ids": docids,
             "doc_model": "rkt.plan",
             "docs": docs,
+            "data_report_landscape": landscape,
             "get_letterhead": self._get_letterhead,
-            "get_table": self._get_table,
+            "get_table": lambda plan: self._get_table(plan, landscape),
             "get_signature": self._get_signature,
-            "format_date_id": format_date_id,
         }
+
+    # ------------------------------------------------------------------
+    # Page geometry
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_page_box(self, report_ref, company, landscape=None):
+        """Width and height (CSS px) inside the margins of the paper ``report_ref``
+        prints on for ``company``."""
+        report = self.env["ir.actions.report"]._get_report(report_ref)
+        paperformat = report.with_context(
+            rkt_paper_size=company.rkt_paper_size
+        ).get_paperformat()
+        width, height = paperformat.print_page_width, paperformat.print_page_height
+        if landscape is not None and bool(landscape) != (width > height):
+            width, height = height, width
+        return (
+            (width - paperformat.margin_left - paperformat.margin_right) * CSS_PX_PER_MM,
+            (height - paperformat.margin_top - paperformat.margin_bottom) * CSS_PX_PER_MM,
+        )
+
+    # ------------------------------------------------------------------
+    # Letterhead
+    # ------------------------------------------------------------------
 
     @api.model
     def _get_letterhead(self, company):
@@ -68,25 +191,41 @@ class ReportRktPlan(models.AbstractModel):
             "online": "  ".join(online),
         }
 
-    @api.model
-    def _get_table(self, plan):
-        """The rows of the RKT table.
+    # ------------------------------------------------------------------
+    # Table
+    # ------------------------------------------------------------------
 
-        Consecutive lines with the same strategic objective share its number and
-        print it once, as a merged cell would (a real rowspan breaks badly across
-        pages in wkhtmltopdf).
-        """
-        lines = plan._get_document_lines()
-        has_program = any(
+    @staticmethod
+    def _has_program(plan):
+        return any(
             line.program_code
             or line.program_name
             or line.activity_code
             or line.activity_name
             or line.sub_activity_code
             or line.sub_activity_name
-            for line in lines
+            for line in plan._get_document_lines()
         )
+
+    @staticmethod
+    def _join_code(code, name):
+        return " ".join(part for part in (code, name) if part)
+
+    @api.model
+    def _get_table(self, plan, landscape=False):
+        """The rows of the RKT table, cut into pages.
+
+        Consecutive lines with the same strategic objective share its number and
+        print it once, as a merged cell would; a page that starts inside such a
+        group prints the objective again.
+        """
+        lines = plan._get_document_lines()
+        has_program = self._has_program(plan)
         has_budget = any(line.budget for line in lines)
+        widths = PLAN_COLUMNS[(has_program, has_budget)]
+        table_px, page_px = self._get_page_box(
+            "rkt_planning.action_report_rkt_plan", plan.company_id, landscape
+        )
         rows = []
         number = 0
         previous = None
@@ -95,32 +234,77 @@ class ReportRktPlan(models.AbstractModel):
             first = not objective or objective != previous
             if first:
                 number += 1
-            rows.append(
-                {
-                    "line": line,
-                    "number": number if first else "",
-                    "objective": objective if first else "",
-                    "continued": not first,
-                    "program": self._join_code(line.program_code, line.program_name),
-                    "activity": self._join_code(line.activity_code, line.activity_name),
-                    "sub_activity": self._join_code(
-                        line.sub_activity_code, line.sub_activity_name
-                    ),
-                    "budget": format_amount_id(line.budget) if line.budget else "",
-                }
-            )
+            cells = [
+                str(number),
+                objective,
+                line.indicator,
+                line.target,
+                line.uom,
+            ]
+            row = {
+                "line": line,
+                "number": number,
+                "objective": objective,
+                "first": first,
+                "budget": format_amount_id(line.budget) if line.budget else "",
+            }
+            if has_program:
+                row["program"] = self._join_code(line.program_code, line.program_name)
+                row["activity"] = self._join_code(line.activity_code, line.activity_name)
+                row["sub_activity"] = self._join_code(
+                    line.sub_activity_code, line.sub_activity_name
+                )
+                cells += [row["program"], row["activity"], row["sub_activity"]]
+            if has_budget:
+                cells.append(row["budget"])
+            row["height"] = self._estimate_row(cells, widths, table_px)
+            rows.append(row)
             previous = objective
+        header = ["No", "Sasaran Strategis", "Indikator Kinerja", "Target", "Satuan"]
+        if has_program:
+            header += ["Program", "Kegiatan", "Sub Kegiatan"]
+        if has_budget:
+            header.append("Anggaran (Rp)")
+        header_px = self._estimate_row(header, widths, table_px, bold=True) + 2 * LINE_PX
+        total_px = LINE_PX + CELL_PAD_PX if has_budget else 0
+        heights = [row["height"] for row in rows]
+        if heights:
+            heights[-1] += total_px
+        pages = paginate(
+            heights,
+            page_px * PAGE_FILL - LETTERHEAD_PX - TITLE_PX - header_px,
+            page_px * PAGE_FILL - header_px,
+        )
+        page_rows = []
+        for indexes in pages:
+            chunk = [dict(rows[index]) for index in indexes]
+            for position, row in enumerate(chunk):
+                # a group's number and objective: on its first row, and again at
+                # the top of a page; the cells of a group share their borders
+                row["show"] = row["first"] or position == 0
+                following = chunk[position + 1] if position + 1 < len(chunk) else None
+                row["open_bottom"] = bool(following and not following["first"])
+            page_rows.append(chunk)
         return {
-            "rows": rows,
+            "pages": page_rows,
+            "widths": widths,
             "has_program": has_program,
             "has_budget": has_budget,
-            "columns": 5 + (3 if has_program else 0) + (1 if has_budget else 0),
+            "columns": len(widths),
             "total": format_amount_id(sum(lines.mapped("budget"))),
         }
 
-    @staticmethod
-    def _join_code(code, name):
-        return " ".join(part for part in (code, name) if part)
+    @api.model
+    def _estimate_row(self, cells, widths, table_px, bold=False):
+        lines = max(
+            estimate_lines(text, width / 100.0 * table_px - CELL_PAD_PX, FONT_PX, bold)
+            for text, width in zip(cells, widths, strict=True)
+        )
+        return lines * LINE_PX + CELL_PAD_PX
+
+    # ------------------------------------------------------------------
+    # Signature
+    # ------------------------------------------------------------------
 
     @api.model
     def _get_signature(self, plan):

@@ -29,6 +29,18 @@ class ResCompany(models.Model):
         string="Default RKT SOP",
         domain="[('company_id', 'in', [id, False])]",
     )
+    # -- deadlines ("Peringatan: Tepat Waktu") --
+    rkt_reminders_enabled = fields.Boolean(
+        string="Deadline Reminders",
+        default=True,
+        help="Remind the executors of late RKT steps once a day and escalate.",
+    )
+    rkt_escalation_days = fields.Integer(
+        string="Escalate After (Working Days)",
+        default=2,
+        help="Working days a step may be late before it is escalated one level up "
+        "the SOP chain; each further such delay escalates one more level.",
+    )
     # -- letterhead and paper of the printed RKT and SOP sheets --
     rkt_government_name = fields.Char(
         string="Government",

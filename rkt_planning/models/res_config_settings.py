@@ -17,6 +17,17 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.rkt_team_employee_ids", readonly=False
     )
     rkt_sop_id = fields.Many2one(related="company_id.rkt_sop_id", readonly=False)
+    rkt_resource_calendar_id = fields.Many2one(
+        related="company_id.resource_calendar_id",
+        readonly=False,
+        string="Working Calendar",
+    )
+    rkt_reminders_enabled = fields.Boolean(
+        related="company_id.rkt_reminders_enabled", readonly=False
+    )
+    rkt_escalation_days = fields.Integer(
+        related="company_id.rkt_escalation_days", readonly=False
+    )
     rkt_government_name = fields.Char(
         related="company_id.rkt_government_name", readonly=False
     )

@@ -101,3 +101,22 @@ class RktDelegation(models.Model):
             ]
         )
         return user.employee_ids | delegations.employee_id
+
+    @api.model
+    def _get_acting_users(self, employees, date=None, delegations=None):
+        """The users who act for ``employees`` on ``date``: each official's acting
+        official while a delegation is in force, otherwise the official's own user.
+
+        ``delegations``: the delegations in force, when the caller loaded them for
+        many records at once.
+        """
+        if delegations is None:
+            delegations = self._get_active(employees, date)
+        delegates = {
+            delegation.employee_id: delegation.delegate_employee_id.user_id
+            for delegation in delegations
+        }
+        users = self.env["res.users"]
+        for employee in employees:
+            users |= delegates.get(employee) or employee.user_id
+        return users

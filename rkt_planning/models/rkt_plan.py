@@ -174,6 +174,11 @@ class RktPlan(models.Model):
     is_late = fields.Boolean(
         string="Late", compute="_compute_is_late", search="_search_is_late"
     )
+    remaining_days = fields.Integer(
+        string="Working Days Left",
+        compute="_compute_remaining_days",
+        help="Working days until the deadline of the current step; negative when late.",
+    )
     head_employee_id = fields.Many2one(
         "hr.employee",
         string="Head of Agency",
@@ -362,6 +367,15 @@ class RktPlan(models.Model):
                 plan.state in ("in_progress", "signed")
                 and plan.step_deadline
                 and plan.step_deadline < now
+            )
+
+    @api.depends("step_deadline", "state")
+    def _compute_remaining_days(self):
+        for plan in self:
+            plan.remaining_days = (
+                plan._get_remaining_working_days(plan.step_deadline)
+                if plan.state in ("in_progress", "signed")
+                else 0
             )
 
     def _search_is_late(self, operator, value):
@@ -646,6 +660,7 @@ class RktPlan(models.Model):
                 lambda f: f.state not in ("submitted", "accepted")
             )
             missing._set_state("missing")
+            missing.activity_unlink(["rkt_planning.mail_act_rkt_fill"])
             plan._check_forms_done()
         return True
 
@@ -703,6 +718,7 @@ class RktPlan(models.Model):
                     )
                 )
             plan._close_log(decision="no", reason=reason)
+            plan._activity_cancel()
             plan._engine_write({"round": plan.round + 1})
             plan.message_post(
                 body=self.env._(
@@ -723,7 +739,7 @@ class RktPlan(models.Model):
         for plan in self:
             plan._close_log(decision="cancelled")
             plan._engine_write({"state": "cancelled"})
-        self.activity_unlink(self._get_activity_type_xmlids())
+            plan._activity_cancel()
         return True
 
     # ------------------------------------------------------------------
@@ -946,6 +962,14 @@ class RktPlan(models.Model):
         deadline = calendar.plan_days(step.duration, next_day, compute_leaves=True)
         if not deadline:
             return start + timedelta(days=step.duration)
+        # plan_days stops at the first interval of the last day: the step is due at
+        # the end of that working day.
+        day = deadline.astimezone(tz).date()
+        day_start = tz.localize(datetime.combine(day, time.min))
+        intervals = calendar._work_intervals_batch(
+            day_start, day_start + timedelta(days=1)
+        )[False]
+        deadline = max([deadline, *(stop for _start, stop, _meta in intervals)])
         return deadline.astimezone(pytz.utc).replace(tzinfo=None)
 
     def _enter_step(self, step):
@@ -981,6 +1005,16 @@ class RktPlan(models.Model):
     def _close_log(self, decision="done", note=False, reason=False, attachments=None):
         self.ensure_one()
         capacity = self._get_acting_capacity()
+        decisions = dict(self.env["rkt.plan.log"]._fields["decision"]._description_selection(self.env))
+        feedback = self.env._(
+            "%(step)s: %(decision)s by %(user)s.",
+            step=self.step_id.name,
+            decision=decisions.get(decision, decision),
+            user=self.env.user.name,
+        )
+        if reason:
+            feedback = f"{feedback} {reason}"
+        self._activity_done(feedback)
         self.log_ids._close_open(
             decision=decision,
             note=note,
@@ -990,9 +1024,9 @@ class RktPlan(models.Model):
         )
 
     def _on_enter_fill(self):
-        self.form_ids.filtered(lambda f: f.state in ("draft", "missing"))._set_state(
-            "to_fill", deadline=self.step_deadline
-        )
+        forms = self.form_ids.filtered(lambda f: f.state in ("draft", "missing"))
+        forms._set_state("to_fill", deadline=self.step_deadline)
+        forms._activity_schedule_division()
         self._check_forms_done()
 
     def _on_enter_collect(self):
@@ -1004,9 +1038,11 @@ class RktPlan(models.Model):
         ).with_context(rkt_planning_engine=ENGINE_TOKEN).write({"is_compiled": True})
 
     def _on_enter_correction(self):
-        self.form_ids.filtered(
+        forms = self.form_ids.filtered(
             lambda f: f.state in ("submitted", "accepted", "returned")
-        )._set_state("correction", deadline=self.step_deadline)
+        )
+        forms._set_state("correction", deadline=self.step_deadline)
+        forms._activity_schedule_division()
 
     def _on_complete_meeting(self):
         if not self.meeting_event_id:
@@ -1027,9 +1063,11 @@ class RktPlan(models.Model):
             )
 
     def _on_complete_correction(self):
-        self.form_ids.filtered(
+        pending = self.form_ids.filtered(
             lambda f: f.state in ("correction", "submitted", "returned")
-        )._set_state("accepted")
+        )
+        pending._set_state("accepted")
+        pending.activity_unlink(["rkt_planning.mail_act_rkt_fill"])
 
     def _on_complete_archive(self):
         number = self.env["ir.sequence"].next_by_code("rkt.plan.archive") or "/"
@@ -1042,10 +1080,7 @@ class RktPlan(models.Model):
 
     def _on_finished(self):
         self.ensure_one()
-        self._engine_write(
-            {"state": "archived", "step_deadline": False}
-        )
-        self._activity_update()
+        self._engine_write({"state": "archived", "step_deadline": False})
 
     def _check_forms_done(self):
         """Complete the fill / collect step once every division form is in."""
@@ -1107,11 +1142,359 @@ class RktPlan(models.Model):
             }
         )
 
+    # ------------------------------------------------------------------
+    # Business methods: activities and deadlines
+    # ------------------------------------------------------------------
+
     def _get_activity_type_xmlids(self):
-        return []
+        return [
+            "rkt_planning.mail_act_rkt_step",
+            "rkt_planning.mail_act_rkt_decide",
+            "rkt_planning.mail_act_rkt_sign",
+            "rkt_planning.mail_act_rkt_escalation",
+        ]
+
+    def _get_step_activity_type(self, step):
+        return self.env.ref(
+            {
+                "decision": "rkt_planning.mail_act_rkt_decide",
+                "sign": "rkt_planning.mail_act_rkt_sign",
+            }.get(step.kind, "rkt_planning.mail_act_rkt_step")
+        )
+
+    def _get_step_executor_roles(self, step):
+        """Roles that act on the plan itself at ``step`` (division heads act on forms)."""
+        roles = step.get_roles()
+        if step.kind in DIVISION_KINDS:
+            roles = roles - {"division_head"}
+        return roles
+
+    def _get_role_users(self, roles, delegations=None):
+        """The users who act for ``roles`` today: the officials, or their acting
+        official (Plt./Plh.) while a delegation is in force."""
+        self.ensure_one()
+        holders = self._get_role_holders()
+        employees = self.env["hr.employee"].union(
+            *(holders[role] for role in roles if role in holders)
+        )
+        return self.env["rkt.delegation"]._get_acting_users(
+            employees, delegations=delegations
+        )
+
+    def _deadline_date(self, deadline):
+        """The date, in the agency's time zone, of a UTC deadline."""
+        self.ensure_one()
+        if not deadline:
+            return fields.Date.context_today(self)
+        tz = pytz.timezone(self.company_id.resource_calendar_id.tz or "UTC")
+        return pytz.utc.localize(deadline).astimezone(tz).date()
 
     def _activity_update(self):
-        """Hook: schedule and close the activities of the current step."""
+        """Schedule the activities of the current step, one per executor, never twice.
+
+        Division heads get theirs on their division forms (see rkt.plan.form).
+        """
+        vals_list = []
+        for plan in self:
+            step = plan.step_id
+            if plan.state not in ("in_progress", "signed") or not step:
+                continue
+            act_type = plan._get_step_activity_type(step)
+            existing = plan.activity_ids.filtered(
+                lambda a, s=step, p=plan: a.rkt_step_id == s and a.rkt_round == p.round
+            ).user_id
+            users = plan._get_role_users(plan._get_step_executor_roles(step))
+            for user in users - existing:
+                vals_list.append(
+                    plan._prepare_activity_vals(act_type, user, step, plan.step_deadline)
+                )
+        return self.env["mail.activity"].create(vals_list)
+
+    def _prepare_activity_vals(self, act_type, user, step, deadline, record=None):
+        self.ensure_one()
+        record = record or self
+        note = self.env._(
+            "<p>Step %(number)s of %(plan)s: %(step)s</p>"
+            "<p>Needs: %(requirement)s<br/>Produces: %(output)s</p>",
+            number=step.number,
+            plan=self.name,
+            step=step.name,
+            requirement=step.requirement or "-",
+            output=step.output or "-",
+        )
+        return {
+            "activity_type_id": act_type.id,
+            "automated": True,
+            "user_id": user.id,
+            "res_model_id": self.env["ir.model"]._get_id(record._name),
+            "res_id": record.id,
+            "date_deadline": self._deadline_date(deadline),
+            "summary": f"{self.name}: {step.name}"[:250],
+            "note": note,
+            "rkt_step_id": step.id,
+            "rkt_round": self.round,
+        }
+
+    def _activity_done(self, feedback):
+        """Mark done the open activities of the current step, for everyone concerned."""
+        for plan in self:
+            activities = plan.activity_ids.filtered(
+                lambda a, p=plan: a.rkt_step_id == p.step_id and a.rkt_round == p.round
+            )
+            if activities:
+                activities.action_feedback(feedback=feedback)
+
+    def _activity_cancel(self, keep_steps=None):
+        """Cancel the open RKT activities of the plan and its forms, except those of
+        ``keep_steps``."""
+        keep_steps = keep_steps or self.env["rkt.sop.step"]
+        activities = (self.activity_ids | self.form_ids.activity_ids).filtered(
+            lambda a: a.rkt_step_id and a.rkt_step_id not in keep_steps
+        )
+        activities.unlink()
+
+    # Who hears of a late step, one level further up the SOP chain at a time.
+    _ESCALATION_CHAIN = {
+        "division_head": {"planner", "secretary"},
+        "team": {"planner"},
+        "planner": {"secretary"},
+        "secretary": {"head"},
+        "head": set(),
+    }
+
+    @api.model
+    def _get_escalation_roles(self, roles, level):
+        """The roles that hear of a step of ``roles`` late by ``level`` delays."""
+        reached = set()
+        current = set(roles)
+        for _level in range(level):
+            current = set().union(*(self._ESCALATION_CHAIN[role] for role in current))
+            reached |= current
+        return current - set(roles)
+
+    @api.model
+    def _cron_deadline_alerts(self):
+        """Daily: remind the executors of late steps and late division forms, at most
+        once a day, and escalate them along the SOP chain once per level.
+
+        All late plans and forms are handled in one batch: the number of queries
+        does not grow with the number of plans.  Rows are claimed with
+        ``FOR UPDATE SKIP LOCKED`` and stamped with the day, so the job is safe when
+        run twice or by two workers.
+        """
+        now = fields.Datetime.now()
+        logs = self.env["rkt.plan.log"].search(
+            [
+                ("date_end", "=", False),
+                ("date_deadline", "<", now),
+                ("plan_id.state", "in", ("in_progress", "signed")),
+                ("company_id.rkt_reminders_enabled", "=", True),
+            ]
+        )
+        forms = self.env["rkt.plan.form"].search(
+            [
+                ("is_open", "=", True),
+                ("date_deadline", "<", now),
+                ("plan_id.state", "=", "in_progress"),
+                ("company_id.rkt_reminders_enabled", "=", True),
+            ]
+        )
+        logs = logs._claim_for_alert()
+        forms = forms._claim_for_alert()
+        if not logs and not forms:
+            return
+        late_days = self._get_late_working_days([*logs, *forms], now)
+        alerts = []
+        for log in logs:
+            plan = log.plan_id
+            roles = plan._get_step_executor_roles(log.step_id)
+            alerts.append((plan, log, roles, late_days[log]))
+        for form in forms:
+            alerts.append((form.plan_id, form, {"division_head"}, late_days[form]))
+        self._send_deadline_alerts(alerts)
+
+    @api.model
+    def _get_late_working_days(self, records, now):
+        """``{record: working days late}`` for ``records`` (with ``date_deadline``),
+        counted on each agency's calendar with one computation per calendar: the
+        working days after the deadline's day, up to today."""
+        by_calendar = {}
+        for record in records:
+            calendar = record.company_id.resource_calendar_id
+            by_calendar.setdefault(calendar, []).append(record)
+        result = dict.fromkeys(records, 0)
+        for calendar, items in by_calendar.items():
+            if not calendar:
+                continue
+            start = pytz.utc.localize(min(item.date_deadline for item in items))
+            intervals = calendar._work_intervals_batch(
+                start, pytz.utc.localize(now)
+            )[False]
+            tz = pytz.timezone(calendar.tz or "UTC")
+            days = sorted({interval[0].astimezone(tz).date() for interval in intervals})
+            for item in items:
+                deadline_day = pytz.utc.localize(item.date_deadline).astimezone(tz).date()
+                result[item] = sum(1 for day in days if day > deadline_day)
+        return result
+
+    @api.model
+    def _send_deadline_alerts(self, alerts):
+        """Post the reminders and escalations of ``alerts`` in one batch.
+
+        ``alerts``: ``(plan, record, roles, working_days_late)`` with ``record`` the
+        open log row of a plan's step, or a division form.
+        """
+        today = fields.Date.context_today(self)
+        escalation_type = self.env.ref("rkt_planning.mail_act_rkt_escalation")
+        messages, activities = [], []
+        reminded, escalated = [], {}
+        plans = self.union(*(alert[0] for alert in alerts))
+        officials = self.env["hr.employee"].union(
+            *(employees for plan in plans for employees in plan._get_role_holders().values())
+        )
+        delegations = self.env["rkt.delegation"]._get_active(officials)
+        for plan, record, roles, days_late in alerts:
+            company = plan.company_id
+            executors = (
+                self.env["rkt.delegation"]._get_acting_users(
+                    record.head_employee_id, delegations=delegations
+                )
+                if record._name == "rkt.plan.form"
+                else plan._get_role_users(roles, delegations)
+            )
+            what = (
+                self.env._(
+                    "Form RKT of %(division)s", division=record.department_id.name
+                )
+                if record._name == "rkt.plan.form"
+                else record.step_id.name
+            )
+            if record.last_reminder_date != today:
+                reminded.append(record)
+                messages.append(
+                    (
+                        record,
+                        executors.partner_id,
+                        self.env._(
+                            "Peringatan: Tepat Waktu. %(what)s of %(plan)s was due on "
+                            "%(deadline)s and is %(days)s working day(s) late.",
+                            what=what,
+                            plan=plan.name,
+                            deadline=plan._deadline_date(record.date_deadline),
+                            days=days_late,
+                        ),
+                    )
+                )
+            delay = max(company.rkt_escalation_days, 1)
+            level = days_late // delay
+            if level > record.escalation_level:
+                escalated.setdefault(level, []).append(record)
+                for new_level in range(record.escalation_level + 1, level + 1):
+                    up_roles = self._get_escalation_roles(roles, new_level) - self._get_escalation_roles(roles, new_level - 1)
+                    supervisors = plan._get_role_users(up_roles, delegations) - executors
+                    if not supervisors:
+                        continue
+                    body = self.env._(
+                        "Escalation (level %(level)s): %(what)s of %(plan)s is "
+                        "%(days)s working day(s) late.",
+                        level=new_level,
+                        what=what,
+                        plan=plan.name,
+                        days=days_late,
+                    )
+                    messages.append((record, supervisors.partner_id, body))
+                    for user in supervisors:
+                        activities.append(
+                            {
+                                "activity_type_id": escalation_type.id,
+                                "automated": True,
+                                "user_id": user.id,
+                                "res_model_id": self.env["ir.model"]._get_id(record._name)
+                                if record._name == "rkt.plan.form"
+                                else self.env["ir.model"]._get_id(plan._name),
+                                "res_id": record.id if record._name == "rkt.plan.form" else plan.id,
+                                "date_deadline": today,
+                                "summary": body[:250],
+                            }
+                        )
+        self._post_alerts(messages)
+        if activities:
+            self.env["mail.activity"].with_context(
+                mail_activity_quick_update=True
+            ).create(activities)
+        for model in ("rkt.plan.log", "rkt.plan.form"):
+            records = self.env[model].union(*(r for r in reminded if r._name == model))
+            records._stamp_reminder(today)
+            for level, items in escalated.items():
+                self.env[model].union(*(r for r in items if r._name == model))._stamp_escalation(level)
+
+    @api.model
+    def _post_alerts(self, messages):
+        """Post ``(record, partners, body)`` notes, notifying ``partners`` in their
+        inbox, with one insert for all messages and one for all notifications."""
+        if not messages:
+            return
+        author = self.env.ref("base.partner_root")
+        subtype = self.env.ref("mail.mt_note")
+        targets = [
+            record.plan_id if record._name == "rkt.plan.log" else record
+            for record, _partners, _body in messages
+        ]
+        # the reply-to addresses of all targets, one computation per model
+        reply_to = {}
+        for model in {target._name for target in targets}:
+            documents = self.env[model].union(*(t for t in targets if t._name == model))
+            for res_id, address in (
+                documents.sudo()._notify_get_reply_to(default=author.email_formatted).items()
+            ):
+                reply_to[model, res_id] = address
+        vals_list = [
+            {
+                "model": target._name,
+                "res_id": target.id,
+                "body": body,
+                "message_type": "notification",
+                "subtype_id": subtype.id,
+                "author_id": author.id,
+                "reply_to": reply_to.get((target._name, target.id)) or False,
+                "partner_ids": [Command.set(partners.ids)],
+            }
+            for target, (_record, partners, body) in zip(targets, messages)
+        ]
+        # sudo: alerts are system notes posted by the scheduler (OdooBot) on the
+        # plans and forms it found late; no user acts here.
+        created = self.env["mail.message"].sudo().create(vals_list)
+        notifications = [
+            {
+                "mail_message_id": message.id,
+                "res_partner_id": partner.id,
+                "notification_type": "inbox",
+                "is_read": False,
+            }
+            for message, (_record, partners, _body) in zip(created, messages)
+            for partner in partners
+        ]
+        self.env["mail.notification"].sudo().create(notifications)
+
+    def _get_remaining_working_days(self, deadline):
+        """Whole working days from today until the day of ``deadline``; negative:
+        working days late (today counts once the deadline's day is over)."""
+        self.ensure_one()
+        calendar = self.company_id.resource_calendar_id
+        if not deadline or not calendar:
+            return 0
+        tz = pytz.timezone(calendar.tz or "UTC")
+        now = fields.Datetime.now()
+        today = pytz.utc.localize(now).astimezone(tz).date()
+        deadline_day = pytz.utc.localize(deadline).astimezone(tz).date()
+        first, last = sorted((today, deadline_day))
+        start = tz.localize(datetime.combine(first + timedelta(days=1), time.min))
+        stop = tz.localize(datetime.combine(last + timedelta(days=1), time.min))
+        if start >= stop:
+            return 0
+        intervals = calendar._work_intervals_batch(start, stop)[False]
+        days = len({interval[0].astimezone(tz).date() for interval in intervals})
+        return days if deadline_day >= today else -days
 
     def _get_form_reviewer_roles(self):
         """Roles that accept or return division forms at the current step."""
@@ -1150,5 +1533,208 @@ class RktPlan(models.Model):
     # Signed document
     # ------------------------------------------------------------------
 
+    # The imports of this section stay in it: the top of the module is the engine's.
+    SIGNED_REPORT = "rkt_planning.action_report_rkt_plan"
+
+    def _get_document_lines(self):
+        """The lines the RKT document prints, in the order of the divisions.
+
+        The lines of divisions whose form was recorded as missing stay out unless the
+        team compiled them; lines the team or secretary add after the compilation
+        belong to the document.
+        """
+        self.ensure_one()
+        return self.line_ids.filtered(
+            lambda line: line.is_compiled or line.form_id.state != "missing"
+        )
+
+    def _get_signer_employee(self):
+        """Whose name, rank and NIP stand under the signature.
+
+        The head's own, or — when an acting official (Plt./Plh.) signed — the acting
+        official's: ``signed_employee_id`` stays the head whose role was used.
+        """
+        self.ensure_one()
+        if self.signed_capacity in ("plt", "plh") and self.signed_user_id:
+            employees = self.signed_user_id.employee_ids
+            return (
+                employees.filtered(lambda e: e.company_id == self.company_id)[:1]
+                or employees[:1]
+                or self.signed_employee_id
+            )
+        return self.signed_employee_id or self.head_employee_id
+
+    def _get_signed_content(self):
+        """What the signature covers, in a canonical form: the plan, its lines, the
+        signer and the date."""
+        self.ensure_one()
+        signer = self._get_signer_employee()
+        return {
+            "plan": self.name,
+            "agency": self.company_id.name,
+            "year": self.year,
+            "lines": [
+                [
+                    line.sequence,
+                    line.department_id.name or "",
+                    line.strategic_objective or "",
+                    line.indicator or "",
+                    line.target or "",
+                    line.uom or "",
+                    line.program_code or "",
+                    line.program_name or "",
+                    line.activity_code or "",
+                    line.activity_name or "",
+                    line.sub_activity_code or "",
+                    line.sub_activity_name or "",
+                    f"{line.budget:.2f}",
+                ]
+                for line in self._get_document_lines()
+            ],
+            "signer": {
+                "name": signer.name or "",
+                "nip": signer.nip or "",
+                "capacity": self.signed_capacity or "",
+            },
+            "signed_date": fields.Date.to_string(self.signed_date) or "",
+        }
+
+    def _get_content_digest(self):
+        """SHA-256 (hex) of the canonical JSON of ``_get_signed_content``."""
+        import hashlib
+        import json
+
+        self.ensure_one()
+        payload = json.dumps(
+            self._get_signed_content(),
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def _get_verification_code(self):
+        """The first 64 bits of the content digest, printed under the QR code."""
+        self.ensure_one()
+        digest = (self.signed_digest or "").upper()
+        return "-".join(digest[index : index + 4] for index in range(0, 16, 4))
+
+    def _get_signed_qr_value(self):
+        self.ensure_one()
+        return f"RKT:{self.name};SHA256:{self.signed_digest}"
+
+    def _get_signed_qr_data_uri(self):
+        """The QR code of the signed RKT as a data URI: wkhtmltopdf needs no HTTP
+        request to draw it."""
+        import base64
+
+        self.ensure_one()
+        png = self.env["ir.actions.report"].barcode(
+            "QR", self._get_signed_qr_value(), width=300, height=300, barLevel="M"
+        )
+        return "data:image/png;base64," + base64.b64encode(png).decode()
+
     def _on_signed(self):
-        """Hook: the head has signed the RKT (state, signer and date are written)."""
+        """The head (or their acting official) has signed: state, signer and date are
+        written.  Fix the digest of the signed content, then render the signed RKT
+        once and keep the file with its SHA-256."""
+        for plan in self:
+            plan._engine_write({"signed_digest": plan._get_content_digest()})
+            plan._store_signed_document()
+
+    def _store_signed_document(self):
+        """Render the signed RKT and keep it as an attachment of the plan.
+
+        The report stores its first rendering of a signed plan (``attachment`` /
+        ``attachment_use``) and prints that file again afterwards.  Odoo stores it as
+        the signer, who needs write access to the plan; an acting official who may
+        only read it gets the file stored by the engine.  In a test run without
+        ``force_report_rendering`` the report yields HTML: nothing is stored.
+        """
+        import hashlib
+        import time as pytime
+
+        from odoo.tools.safe_eval import safe_eval
+
+        self.ensure_one()
+        reports = self.env["ir.actions.report"]
+        content, report_format = reports._render_qweb_pdf(self.SIGNED_REPORT, self.ids)
+        if report_format != "pdf":
+            return
+        report = reports._get_report(self.SIGNED_REPORT)
+        attachment = report.retrieve_attachment(self)
+        if not attachment:
+            # sudo: the file of the plan the current user has just signed.
+            attachment = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create(
+                    {
+                        "name": safe_eval(
+                            report.attachment, {"object": self, "time": pytime}
+                        ),
+                        "raw": content,
+                        "res_model": self._name,
+                        "res_id": self.id,
+                        "type": "binary",
+                    }
+                )
+            )
+        self._engine_write(
+            {
+                "signed_attachment_id": attachment.id,
+                "signed_sha256": hashlib.sha256(attachment.raw).hexdigest(),
+            }
+        )
+
+    def _check_signed_document(self):
+        """Check the stored signed RKT against what was recorded at signature.
+
+        :return: ``(status, message)``; status is ``ok``, ``missing`` (no stored
+            file), ``altered`` (the file no longer matches its SHA-256) or
+            ``content_changed`` (the file is intact, but the plan's lines, signer or
+            date now differ from what was signed)
+        """
+        import hashlib
+
+        self.ensure_one()
+        attachment = self.signed_attachment_id
+        if not (self.signed_sha256 and attachment):
+            return "missing", self.env._(
+                "RKT %(plan)s has no stored signed file to check.", plan=self.name
+            )
+        if hashlib.sha256(attachment.raw or b"").hexdigest() != self.signed_sha256:
+            return "altered", self.env._(
+                "The stored file of RKT %(plan)s (%(file)s) no longer matches the "
+                "SHA-256 recorded when it was signed: it has been altered.",
+                plan=self.name,
+                file=attachment.name,
+            )
+        if self._get_content_digest() != self.signed_digest:
+            return "content_changed", self.env._(
+                "The stored file of RKT %(plan)s is intact, but the plan's lines or "
+                "the signer's name or NIP now differ from what was signed.",
+                plan=self.name,
+            )
+        return "ok", self.env._(
+            "The stored file of RKT %(plan)s matches the SHA-256 recorded when it was "
+            "signed.",
+            plan=self.name,
+        )
+
+    def action_verify_signed_document(self):
+        """Button: tell whether the stored signed RKT is still the signed file."""
+        self.ensure_one()
+        status, message = self._check_signed_document()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Signed RKT"),
+                "message": message,
+                "type": {"ok": "success", "content_changed": "warning"}.get(
+                    status, "danger"
+                ),
+                "sticky": status != "ok",
+            },
+        }

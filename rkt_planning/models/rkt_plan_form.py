@@ -25,7 +25,7 @@ class RktPlanForm(models.Model):
     """
 
     _name = "rkt.plan.form"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "rkt.alert.mixin"]
     _description = "RKT Division Form"
     _order = "plan_id, sequence, id"
     _check_company_auto = True
@@ -62,6 +62,11 @@ class RktPlanForm(models.Model):
     )
     date_deadline = fields.Datetime(string="Deadline", readonly=True, copy=False)
     is_late = fields.Boolean(string="Late", compute="_compute_is_late")
+    remaining_days = fields.Integer(
+        string="Working Days Left",
+        compute="_compute_remaining_days",
+        help="Working days until the form's deadline; negative when late.",
+    )
     line_ids = fields.One2many("rkt.plan.line", "form_id", string="Lines")
     line_count = fields.Integer(string="Number of Lines", compute="_compute_line_stats")
     budget_total = fields.Monetary(string="Total Budget", compute="_compute_line_stats")
@@ -101,6 +106,15 @@ class RktPlanForm(models.Model):
                 form.state in OPEN_STATES
                 and form.date_deadline
                 and form.date_deadline < now
+            )
+
+    @api.depends("date_deadline", "state")
+    def _compute_remaining_days(self):
+        for form in self:
+            form.remaining_days = (
+                form.plan_id._get_remaining_working_days(form.date_deadline)
+                if form.state in OPEN_STATES
+                else 0
             )
 
     @api.depends("line_ids.budget")
@@ -148,7 +162,15 @@ class RktPlanForm(models.Model):
 
     def write(self, vals):
         if not self._is_engine():
-            if set(vals) & {"state", "date_deadline", "return_reason", "date_submitted"}:
+            if set(vals) & {
+                "state",
+                "date_deadline",
+                "return_reason",
+                "date_submitted",
+                "last_reminder_date",
+                "reminder_count",
+                "escalation_level",
+            }:
                 raise UserError(self._engine_message())
             if set(vals) & {"plan_id", "department_id", "head_employee_id"}:
                 self.plan_id._check_draft_divisions()
@@ -175,6 +197,9 @@ class RktPlanForm(models.Model):
         self._set_state("submitted", extra={"date_submitted": fields.Datetime.now()})
         for form in self:
             form.message_post(body=self.env._("Form submitted."))
+        self.activity_feedback(
+            ["rkt_planning.mail_act_rkt_fill"], feedback=self.env._("Form submitted.")
+        )
         # sudo: the last submission completes the fill (and collect) step by itself,
         # as the SOP says; division heads may not write the plan, but the submission
         # that triggers it was checked above. The log still names the submitting user.
@@ -208,7 +233,7 @@ class RktPlanForm(models.Model):
             )
             form.message_post(body=body, subtype_xmlid="mail.mt_comment")
             form.plan_id.message_post(body=body)
-        self.plan_id._activity_update()
+        self._activity_schedule_division()
         return True
 
     def action_accept_form(self):
@@ -217,6 +242,9 @@ class RktPlanForm(models.Model):
         self._set_state("accepted")
         for form in self:
             form.message_post(body=self.env._("Form accepted."))
+        self.activity_feedback(
+            ["rkt_planning.mail_act_rkt_fill"], feedback=self.env._("Form accepted.")
+        )
         self.plan_id._check_corrections_done()
         return True
 
@@ -231,7 +259,8 @@ class RktPlanForm(models.Model):
     def _set_state(self, state, deadline=None, extra=None):
         vals = dict(extra or {}, state=state)
         if deadline is not None:
-            vals["date_deadline"] = deadline
+            # a new deadline: the alerts of the old one are history
+            vals.update(date_deadline=deadline, last_reminder_date=False, escalation_level=0)
         return self.with_context(rkt_planning_engine=ENGINE_TOKEN).write(vals)
 
     def _get_reviewable_forms(self):
@@ -273,3 +302,43 @@ class RktPlanForm(models.Model):
                     or "-",
                 )
             )
+
+    def _activity_schedule_division(self):
+        """Give each division head (or acting official) an activity on their open
+        form, with the form's deadline, unless they have one already."""
+        act_type = self.env.ref("rkt_planning.mail_act_rkt_fill")
+        vals_list = []
+        for form in self.filtered("is_open"):
+            plan = form.plan_id
+            step = plan.step_id
+            existing = form.activity_ids.filtered(
+                lambda a, s=step, p=plan: a.rkt_step_id == s and a.rkt_round == p.round
+            ).user_id
+            users = self.env["rkt.delegation"]._get_acting_users(form.head_employee_id)
+            for user in users - existing:
+                vals_list.append(
+                    plan._prepare_activity_vals(
+                        act_type, user, step, form.date_deadline or plan.step_deadline, form
+                    )
+                )
+        # One notice on each plan tells every division head at once, instead of one
+        # "activity assigned" e-mail per division: the cost stays flat with the
+        # number of divisions.
+        activities = (
+            self.env["mail.activity"]
+            .with_context(mail_activity_quick_update=True)
+            .create(vals_list)
+        )
+        for plan, plan_activities in activities.grouped(
+            lambda a: self.browse(a.res_id).plan_id
+        ).items():
+            plan.message_post(
+                body=self.env._(
+                    "Division forms to fill for step '%(step)s', due %(deadline)s.",
+                    step=plan.step_id.name,
+                    deadline=plan._deadline_date(plan.step_deadline),
+                ),
+                partner_ids=plan_activities.user_id.partner_id.ids,
+                subtype_xmlid="mail.mt_note",
+            )
+        return activities

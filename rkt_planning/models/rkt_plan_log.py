@@ -18,6 +18,7 @@ class RktPlanLog(models.Model):
     """
 
     _name = "rkt.plan.log"
+    _inherit = ["rkt.alert.mixin"]
     _description = "RKT Step Log"
     _order = "plan_id, date_start, id"
 
@@ -27,7 +28,9 @@ class RktPlanLog(models.Model):
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     sop_id = fields.Many2one(related="plan_id.sop_id", store=True, string="SOP")
     step_id = fields.Many2one("rkt.sop.step", string="Step", required=True, index=True)
-    step_sequence = fields.Integer(related="step_id.sequence", store=True)
+    step_sequence = fields.Integer(
+        related="step_id.sequence", store=True, string="Step Order", aggregator=False
+    )
     round = fields.Integer(required=True, default=1)
     user_id = fields.Many2one("res.users", string="Acted By")
     employee_id = fields.Many2one(
@@ -41,7 +44,9 @@ class RktPlanLog(models.Model):
     date_start = fields.Datetime(string="Started", required=True)
     date_deadline = fields.Datetime(string="Deadline")
     date_end = fields.Datetime(string="Ended", index=True)
-    is_late = fields.Boolean(string="Late", compute="_compute_is_late", store=True)
+    is_late = fields.Boolean(
+        string="Late", compute="_compute_is_late", store=True, aggregator="bool_or"
+    )
     decision = fields.Selection(DECISIONS)
     reason = fields.Text()
     note = fields.Text(string="Output")
@@ -53,7 +58,7 @@ class RktPlanLog(models.Model):
         string="Output Documents",
     )
     days_allowed = fields.Integer(
-        related="step_id.duration", store=True, string="Days Allowed"
+        related="step_id.duration", store=True, string="Days Allowed", aggregator="sum"
     )
     days_taken = fields.Float(
         string="Working Days Taken", readonly=True, aggregator="sum"

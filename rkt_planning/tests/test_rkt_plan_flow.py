@@ -332,10 +332,30 @@ class TestRktPlanQueries(RktCommon):
         return plan
 
     def test_query_count_planning_step(self):
-        plan = self._assert_cost(self._plan_at_step2, "Jadwal", 31)
+        plan = self._assert_cost(self._plan_at_step2, "Jadwal", 104)
         self.assertEqual(plan.step_kind, "meeting")
 
-    def test_query_count_opening_division_forms(self):
-        plan = self._assert_cost(self._plan_at_meeting, "Form", 32)
-        self.assertEqual(len(plan.form_ids), 30)
-        self.assertEqual(set(plan.form_ids.mapped("state")), {"to_fill"})
+    def test_query_count_drafting_step(self):
+        def prepare(agency, year):
+            plan = self._plan_at_meeting(agency, year)
+            plan.complete_step("Form")
+            self.fill_all(plan, agency)
+            self.complete(plan, agency.users["team"], "Draft RKT")
+            self.complete(plan, agency.users["secretary"], "Koreksi")
+            return self.as_user(plan, agency.users["team"])
+
+        plan = self._assert_cost(prepare, "Draft RKT disusun", 116)
+        self.assertEqual(plan.step_kind, "decision")
+
+    def test_cost_of_opening_division_forms_per_division(self):
+        """Opening the forms gives each division head an activity: Odoo assigns and
+        subscribes per user, so this transition alone grows with the divisions, by a
+        bounded number of queries each."""
+        counts = {}
+        for agency in (self.agency, self.big_agency):
+            self._measure(self._plan_at_meeting(agency, 2026), "Form")
+            counts[len(agency.departments)] = self._measure(
+                self._plan_at_meeting(agency, 2027), "Form"
+            )
+        per_division = (counts[30] - counts[3]) / 27
+        self.assertLessEqual(per_division, 7)
