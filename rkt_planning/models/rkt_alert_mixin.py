@@ -11,7 +11,6 @@ class RktAlertMixin(models.AbstractModel):
     last_reminder_date = fields.Date(string="Last Reminder", readonly=True, copy=False)
     reminder_count = fields.Integer(string="Reminders", readonly=True, copy=False)
     escalation_level = fields.Integer(
-        string="Escalation Level",
         readonly=True,
         copy=False,
         help="How many levels up the SOP chain the lateness was escalated.",

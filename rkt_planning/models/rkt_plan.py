@@ -131,6 +131,7 @@ class RktPlan(models.Model):
         "rkt.sop",
         string="SOP (All Versions)",
         readonly=True,
+        copy=False,
         index=True,
         help="The first version of the plan's SOP: one plan per agency, year and SOP.",
     )
@@ -169,7 +170,7 @@ class RktPlan(models.Model):
         string="Step Started", readonly=True, copy=False
     )
     step_deadline = fields.Datetime(
-        string="Step Deadline", readonly=True, copy=False, index=True
+        readonly=True, copy=False, index=True
     )
     is_late = fields.Boolean(
         string="Late", compute="_compute_is_late", search="_search_is_late"

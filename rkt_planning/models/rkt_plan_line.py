@@ -36,20 +36,20 @@ class RktPlanLine(models.Model):
     currency_id = fields.Many2one(related="form_id.currency_id")
     year = fields.Integer(related="plan_id.year", store=True, string="Fiscal Year")
     sequence = fields.Integer(default=10)
-    strategic_objective = fields.Text(string="Strategic Objective")
+    strategic_objective = fields.Text()
     indicator = fields.Text(string="Performance Indicator")
     target = fields.Char(help="The year's target as written, e.g. '≥ 80' or 'WTP'.")
     target_value = fields.Float(
-        string="Target Value", help="The target as a number, when it is one."
+        help="The target as a number, when it is one."
     )
     uom = fields.Char(string="Unit")
     program_code = fields.Char(string="Programme Code")
     program_name = fields.Char(string="Programme")
-    activity_code = fields.Char(string="Activity Code")
+    activity_code = fields.Char()
     activity_name = fields.Char(string="Activity")
     sub_activity_code = fields.Char(string="Sub-activity Code")
     sub_activity_name = fields.Char(string="Sub-activity")
-    budget = fields.Monetary(string="Budget", currency_field="currency_id")
+    budget = fields.Monetary(currency_field="currency_id")
     fund_source = fields.Char(string="Source of Funds")
     is_iku = fields.Boolean(
         string="IKU", help="The indicator is a key performance indicator (IKU)."

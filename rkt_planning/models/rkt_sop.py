@@ -31,14 +31,13 @@ class RktSop(models.Model):
         "agency may copy.",
     )
     unit_name = fields.Text(
-        string="Unit Name",
         help="The government and unit named in the identity block of the sheet.",
     )
-    date_made = fields.Date(string="Date Made")
-    date_revised = fields.Date(string="Date Revised", copy=False)
-    date_approved = fields.Date(string="Date Approved")
+    date_made = fields.Date()
+    date_revised = fields.Date(copy=False)
+    date_approved = fields.Date()
     approved_by = fields.Char(
-        string="Approved By", help="Position of the official who approved the SOP."
+        help="Position of the official who approved the SOP."
     )
     approver_employee_id = fields.Many2one(
         "hr.employee",
@@ -51,16 +50,16 @@ class RktSop(models.Model):
         "'Plt. Kepala Dinas Kesehatan'.",
     )
     approver_name = fields.Char(
-        string="Approver Name", help="Printed when no approving official is set."
+        help="Printed when no approving official is set."
     )
-    approver_rank = fields.Char(string="Approver Rank")
+    approver_rank = fields.Char()
     approver_nip = fields.Char(string="Approver NIP")
-    legal_basis = fields.Text(string="Legal Basis")
+    legal_basis = fields.Text()
     executor_qualification = fields.Text(string="Executor Qualifications")
     related_sops = fields.Text(string="Related SOPs")
-    equipment = fields.Text(string="Equipment")
-    warning = fields.Text(string="Warning")
-    records_kept = fields.Text(string="Records Kept")
+    equipment = fields.Text()
+    warning = fields.Text()
+    records_kept = fields.Text()
     role_team_name = fields.Char(string="Team Role Name", default="Tim", required=True)
     role_planner_name = fields.Char(
         string="Planning Head Role Name",
