@@ -42,5 +42,16 @@
         "report/rkt_sop_reports.xml",
         "report/rkt_sop_templates.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/res_company_demo.xml",
+        "demo/resource_calendar_leaves_demo.xml",
+        "demo/res_users_demo.xml",
+        "demo/hr_demo.xml",
+        "demo/rkt_plan_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "rkt_planning/static/tests/tours/rkt_main_path_tour.js",
+        ],
+    },
 }

@@ -14,3 +14,4 @@ from . import hr_employee_public
 from . import ir_actions_report
 from . import report_rkt_plan
 from . import report_rkt_sop
+from . import rkt_demo

@@ -1,12 +1,10 @@
 import hashlib
-import logging
 import os
 import tempfile
+from collections import OrderedDict
 
 from odoo import api, models
 from odoo.exceptions import UserError
-
-_logger = logging.getLogger(__name__)
 
 # The reports of this module: printed with their letterhead in the body, without
 # wkhtmltopdf header or footer, without Odoo's report assets (their styles are in
@@ -39,19 +37,28 @@ class IrActionsReport(models.Model):
         return len(self) == 1 and self.report_name in RKT_REPORT_NAMES
 
     # ------------------------------------------------------------------
-    # Paper of the agency
+    # One document per wkhtmltopdf run, on the paper of its agency
     # ------------------------------------------------------------------
 
-    def _render_qweb_pdf(self, report_ref, res_ids=None, data=None):
+    def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
         report = self._get_report(report_ref)
-        if report._is_rkt_report() and "rkt_paper_size" not in self.env.context:
-            ids = [res_ids] if isinstance(res_ids, int) else res_ids or []
-            records = self.env[report.model].browse(ids)
-            # One wkhtmltopdf run has one paper: that of the first record's agency
-            # (an SOP template has none: the current agency's).
-            company = records[:1].company_id or self.env.company
-            self = self.with_context(rkt_paper_size=company.rkt_paper_size)
-        return super()._render_qweb_pdf(report_ref, res_ids=res_ids, data=data)
+        if not report._is_rkt_report() or not res_ids:
+            return super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids=res_ids)
+        # Debian's wkhtmltopdf (unpatched Qt) takes a single input document per run:
+        # the records are rendered one by one, each on its agency's paper (an SOP
+        # template has no agency: the current one's), and merged afterwards.
+        streams = OrderedDict()
+        for record in self.env[report.model].browse(list(dict.fromkeys(res_ids))):
+            company = record.company_id or self.env.company
+            streams.update(
+                super(
+                    IrActionsReport,
+                    self.with_context(rkt_paper_size=company.rkt_paper_size),
+                )._render_qweb_pdf_prepare_streams(
+                    report_ref, dict(data or {}), res_ids=record.ids
+                )
+            )
+        return streams
 
     def get_paperformat(self):
         paperformat = super().get_paperformat()
@@ -100,14 +107,6 @@ class IrActionsReport(models.Model):
     # ------------------------------------------------------------------
     # The signed RKT: printed from the file stored when it was signed
     # ------------------------------------------------------------------
-
-    def _prepare_pdf_report_attachment_vals_list(self, report, streams):
-        if report._is_rkt_report():
-            # Several plans printed at once may come back as one stream (False):
-            # nothing to store then (a signed plan's file is stored when it is
-            # signed), and nothing to warn about.
-            streams = {res_id: data for res_id, data in streams.items() if res_id}
-        return super()._prepare_pdf_report_attachment_vals_list(report, streams)
 
     def retrieve_attachment(self, record):
         if self.report_name == RKT_PLAN_REPORT and record.signed_attachment_id:

@@ -107,18 +107,23 @@ def estimate_lines(text, width_px, font_px, bold=False):
     return lines
 
 
-def paginate(heights, first_capacity, capacity):
-    """Cut rows of the given heights into pages: a list of lists of row indexes."""
-    pages, current, used, limit = [], [], 0.0, first_capacity
-    for index, height in enumerate(heights):
-        if current and used + height > limit:
-            pages.append(current)
-            current, used, limit = [], 0.0, capacity
-        current.append(index)
-        used += height
-    if current or not pages:
-        pages.append(current)
-    return pages
+def paginate(heights, first_capacity, capacity, break_reserve=0.0):
+    """Cut rows of the given heights into pages: a list of lists of row indexes.
+
+    The first page holds ``first_capacity`` px, the others ``capacity``; a page
+    followed by another one keeps ``break_reserve`` px free (for a connector).
+    """
+    pages, start, limit = [], 0, first_capacity
+    while True:
+        if sum(heights[start:]) <= limit or len(heights) - start <= 1:
+            pages.append(list(range(start, len(heights))))
+            return pages
+        used, end = 0.0, start
+        while end == start or used + heights[end] <= limit - break_reserve:
+            used += heights[end]
+            end += 1
+        pages.append(list(range(start, end)))
+        start, limit = end, capacity
 
 
 class ReportRktPlan(models.AbstractModel):
@@ -269,7 +274,9 @@ class ReportRktPlan(models.AbstractModel):
         total_px = LINE_PX + CELL_PAD_PX if has_budget else 0
         heights = [row["height"] for row in rows]
         if heights:
-            heights[-1] += total_px
+            # the last row keeps the total and the signature on its page: a
+            # signature never stands alone on a page
+            heights[-1] += total_px + self._estimate_signature(plan, table_px)
         pages = paginate(
             heights,
             page_px * PAGE_FILL - LETTERHEAD_PX - TITLE_PX - header_px,
@@ -307,7 +314,30 @@ class ReportRktPlan(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _get_signature(self, plan):
+    def _estimate_signature(self, plan, table_px):
+        """Height (px) of the signature block: its text at 13 pt in the right half
+        of the page, the 34 mm signature space and its 8 mm margin."""
+        signature = self._get_signature_texts(plan)
+        font_px = 13 * 4 / 3
+        lines = sum(
+            estimate_lines(text, 0.48 * table_px, font_px) for text in signature
+        )
+        return lines * font_px * 1.25 + 42 * 96 / 25.4
+
+    @api.model
+    def _get_signature_texts(self, plan):
+        signature = self._get_signature(plan, with_qr=False)
+        return [
+            f"{signature['place']}, {signature['date'] or '...'}",
+            *signature["title_lines"],
+            signature["name"] or "(not signed yet)",
+            signature["rank"],
+            signature["nip"],
+            signature["code"],
+        ]
+
+    @api.model
+    def _get_signature(self, plan, with_qr=True):
         """Place and date, title, name, rank and NIP under the head's signature.
 
         An acting official (Plt./Plh.) signs with the head's title prefixed and their
@@ -334,6 +364,9 @@ class ReportRktPlan(models.AbstractModel):
             "rank": signer.rkt_rank_label or "",
             "nip": signer.nip_formatted or "",
             "nip_label": "NI PPPK." if is_pppk else "NIP.",
-            "qr": plan._get_signed_qr_data_uri() if signed and plan.signed_digest else False,
+            "qr": with_qr
+            and signed
+            and plan.signed_digest
+            and plan._get_signed_qr_data_uri(),
             "code": plan._get_verification_code() if signed else "",
         }

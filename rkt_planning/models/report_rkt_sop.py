@@ -4,7 +4,6 @@ from odoo import api, models
 from odoo.tools.image import image_data_uri
 
 from .report_rkt_plan import (
-    PAGE_FILL,
     estimate_lines,
     format_date_id,
     paginate,
@@ -17,8 +16,8 @@ from .rkt_sop_step import DECISION_KINDS, ROLE_CODES
 # the width of the paper.  Symbols are drawn in an inner SVG placed at the lane's
 # centre, in coordinates relative to it.
 # the least height of a step row: room for its symbol and arrows
-ROW_MIN_HEIGHT = {"decision": 66}
-ROW_DEFAULT_HEIGHT = 50
+ROW_MIN_HEIGHT = {"decision": 62}
+ROW_DEFAULT_HEIGHT = 48
 BUS_GAP = 10  # the horizontal part of an arrow runs this far above the row's bottom
 OFF_PAGE = 26  # room for an off-page connector at the top or bottom of a row
 SYMBOLS = {
@@ -44,6 +43,9 @@ FONT_PX = 10.5 * 4 / 3
 LINE_PX = FONT_PX * 1.25
 CELL_PAD_PX = 9
 HEADING_PX = 2 * 14 * 4 / 3 * 1.25 + 14  # the two title lines above the table
+# The rows' heights are those of their SVGs, not estimates: pages can be fuller
+# than the RKT's.
+PAGE_FILL = 0.97
 
 
 def _shape_kind(step):
@@ -222,9 +224,13 @@ class ReportRktSop(models.AbstractModel):
             + LINE_PX
             + CELL_PAD_PX
         )
-        capacity = page_px * PAGE_FILL - header_px - 2 * OFF_PAGE
+        capacity = page_px * PAGE_FILL - header_px
+        heights = [row["base_height"] for row in rows]
+        if heights:
+            # the last step keeps the closing signature on its page
+            heights[-1] += self._estimate_closing(sop, table_px)
         pages = paginate(
-            [row["base_height"] for row in rows], capacity - HEADING_PX, capacity
+            heights, capacity - HEADING_PX, capacity - OFF_PAGE, break_reserve=OFF_PAGE
         )
         for indexes in pages:
             for index in indexes:
@@ -240,6 +246,23 @@ class ReportRktSop(models.AbstractModel):
             "widths": {**COLUMNS, "lane": round(COLUMNS["lanes"] / count, 3)},
             "columns": 2 + count + 4,
         }
+
+    @api.model
+    def _estimate_closing(self, sop, table_px):
+        """Height (px) of the closing signature ("Mengetahui," ...): 11 pt text in
+        the right 45 % of the page, 12 mm signature space, 3 mm margin."""
+        identity = self._get_identity(sop)
+        font_px = 11 * 4 / 3
+        lines = (
+            1
+            + estimate_lines(identity["approver_title"], 0.45 * table_px, font_px)
+            + sum(
+                1
+                for key in ("approver_name", "approver_rank", "approver_nip")
+                if identity[key]
+            )
+        )
+        return lines * font_px * 1.25 + 15 * 96 / 25.4
 
     @staticmethod
     def _get_entry_exit(executors):
@@ -309,7 +332,7 @@ class ReportRktSop(models.AbstractModel):
                 cells[target]["lines"].append(self._vline(bus_y, height))
             if kind == "decision":
                 cells[start]["shapes"].append(
-                    self._text("ya", 4, cy + half_h + 11, "start")
+                    self._text("ya", 4, cy + half_h + 9, "start")
                 )
         for side, label, outgoing in row["connectors"]:
             self._connector(cells, side, cy, half_w, label, outgoing)

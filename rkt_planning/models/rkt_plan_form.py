@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from .rkt_plan import ENGINE_TOKEN
@@ -193,7 +193,8 @@ class RktPlanForm(models.Model):
                         division=form.department_id.name,
                     )
                 )
-            form.line_ids._check_required_values()
+            # with_prefetch: this form's lines only, not every line of the plan
+            form.line_ids.with_prefetch()._check_required_values()
         self._set_state("submitted", extra={"date_submitted": fields.Datetime.now()})
         for form in self:
             form.message_post(body=self.env._("Form submitted."))
@@ -307,28 +308,41 @@ class RktPlanForm(models.Model):
         """Give each division head (or acting official) an activity on their open
         form, with the form's deadline, unless they have one already."""
         act_type = self.env.ref("rkt_planning.mail_act_rkt_fill")
+        forms = self.filtered("is_open")
+        # the acting officials of every division head, in one query
+        delegations = self.env["rkt.delegation"]._get_active(forms.head_employee_id)
         vals_list = []
-        for form in self.filtered("is_open"):
+        for form in forms:
             plan = form.plan_id
             step = plan.step_id
             existing = form.activity_ids.filtered(
                 lambda a, s=step, p=plan: a.rkt_step_id == s and a.rkt_round == p.round
             ).user_id
-            users = self.env["rkt.delegation"]._get_acting_users(form.head_employee_id)
+            users = self.env["rkt.delegation"]._get_acting_users(
+                form.head_employee_id, delegations=delegations
+            )
             for user in users - existing:
                 vals_list.append(
                     plan._prepare_activity_vals(
                         act_type, user, step, form.date_deadline or plan.step_deadline, form
                     )
                 )
+        # mail.activity subscribes each assignee with its own message_subscribe
+        # (about five queries per division head): collect those subscriptions and
+        # add them in one batch, so the cost stays flat with the number of divisions.
+        subscriptions = {}
+        activities = (
+            self.env["mail.activity"]
+            .with_context(
+                mail_activity_quick_update=True, rkt_subscribe_later=subscriptions
+            )
+            .create(vals_list)
+            .with_env(self.env)
+        )
+        self._message_subscribe_batch(subscriptions)
         # One notice on each plan tells every division head at once, instead of one
         # "activity assigned" e-mail per division: the cost stays flat with the
         # number of divisions.
-        activities = (
-            self.env["mail.activity"]
-            .with_context(mail_activity_quick_update=True)
-            .create(vals_list)
-        )
         for plan, plan_activities in activities.grouped(
             lambda a: self.browse(a.res_id).plan_id
         ).items():
@@ -342,3 +356,60 @@ class RktPlanForm(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         return activities
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        """While ``_activity_schedule_division`` creates activities, only note who
+        follows which form: ``_message_subscribe_batch`` subscribes them all."""
+        later = self.env.context.get("rkt_subscribe_later")
+        if later is None or subtype_ids or not partner_ids:
+            return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+        for form_id in self.ids:
+            later.setdefault(form_id, set()).update(partner_ids)
+        return True
+
+    def _message_subscribe_batch(self, partners_by_form):
+        """Subscribe partners to forms, ``{form_id: partner_ids}``, as
+        ``message_subscribe`` does for each form (access check, active partners
+        only, default subtypes, existing followers kept), in a few queries for all
+        forms together."""
+        if not partners_by_form:
+            return
+        forms = self.browse(list(partners_by_form))
+        me = self.env.user.partner_id.id
+        # subscribing someone else needs write access, oneself read access
+        others = forms.filtered(lambda f: partners_by_form[f.id] - {me})
+        others.check_access("write")
+        (forms - others).check_access("read")
+        partners = self.env["res.partner"].sudo()
+        wanted = set().union(*partners_by_form.values())
+        active = set(partners.search([("id", "in", list(wanted)), ("active", "=", True)]).ids)
+        if me in wanted:
+            active.add(me)  # oneself: no address filter, as in message_subscribe
+        customers = set(
+            partners.search([("id", "in", list(active)), ("partner_share", "=", True)]).ids
+        ) - {me}
+        followers = self.env["mail.followers"].sudo()
+        existing = {
+            (res_id, partner_id)
+            for _id, res_id, partner_id, _subtypes in followers._get_subscription_data(
+                [(self._name, forms.ids)], list(active)
+            )
+        }
+        default, _internal, external = self.env["mail.message.subtype"].default_subtypes(
+            self._name
+        )
+        followers.with_context(default_partner_id=False).create(
+            [
+                {
+                    "res_model": self._name,
+                    "res_id": form_id,
+                    "partner_id": partner_id,
+                    "subtype_ids": [
+                        Command.set((external if partner_id in customers else default).ids)
+                    ],
+                }
+                for form_id, partner_ids in partners_by_form.items()
+                for partner_id in sorted(partner_ids & active)
+                if (form_id, partner_id) not in existing
+            ]
+        )

@@ -4,3 +4,7 @@ from . import test_access_rights
 from . import test_deadlines
 from . import test_hr_employee
 from . import test_report
+from . import test_tour
+from . import test_import_export
+from . import test_demo_data
+from . import test_performance

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import tempfile
 from unittest import skipIf
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -151,7 +152,7 @@ class TestRktReport(RktCommon):
 
     def _signed_attachments(self, plan):
         return self.env["ir.attachment"].search(
-            [("res_model", "=", "rkt.plan"), ("res_id", "=", plan.id)]
+            [("res_model", "=", "rkt.plan"), ("res_id", "in", plan.ids)]
         )
 
     # ------------------------------------------------------------------
@@ -182,6 +183,14 @@ class TestRktReport(RktCommon):
         self.assertNotIn("H. AHMAD SAUKI", text)
         self.assertFalse(plan.signed_attachment_id)
         self.assertFalse(self._signed_attachments(plan))
+        # several plans in one print (from the list): one document each, no warning
+        other = self._make_plan(year=2028)
+        content = self._render(PLAN_REPORT, plan | other, self.agency.users["planner"])
+        pages = self._pages(content)
+        self.assertEqual(len(pages), 2)
+        self.assertIn("RENCANA KINERJA TAHUNAN (RKT) TAHUN 2027", pages[0])
+        self.assertIn("RENCANA KINERJA TAHUNAN (RKT) TAHUN 2028", pages[1])
+        self.assertFalse(self._signed_attachments(plan | other))
 
     def test_draft_rkt_is_laid_out_by_its_styles(self):
         """The report's styles load: without them the title would start at the left
@@ -258,6 +267,26 @@ class TestRktReport(RktCommon):
         action = self.as_user(plan, planner).action_verify_signed_document()
         self.assertEqual(action["params"]["type"], "success")
 
+    def test_signed_copy_is_rendered_in_indonesian(self):
+        """The archived copy is an Indonesian official document: rendered in
+        Indonesian when the language is installed, whatever the signer's language."""
+        self.env["res.lang"]._activate_lang("id_ID")
+        plan = self._make_plan()
+        self._to_signature(plan)
+        report_class = type(self.env["ir.actions.report"])
+        render = report_class._render_qweb_pdf
+        languages = []
+
+        def spy(reports, *args, **kwargs):
+            languages.append(reports.env.lang)
+            return render(reports, *args, **kwargs)
+
+        with patch.object(report_class, "_render_qweb_pdf", spy):
+            self._sign(plan, self.agency.users["head"])
+        self.assertEqual(self.agency.users["head"].lang, "en_US")
+        self.assertEqual(languages, ["id_ID"])
+        self.assertTrue(plan.signed_attachment_id)
+
     def test_altered_signed_file_is_reported_and_not_printed(self):
         plan = self._make_plan()
         self._to_signature(plan)
@@ -308,7 +337,9 @@ class TestRktReport(RktCommon):
         """3 divisions x 25 lines, with programme, activity, sub-activity and
         budget: the table runs over several pages, its header on each, the
         letterhead only on the first (as on paper), the signature at the end."""
-        agency = self._make_agency("Dinas Kesehatan", "dk", divisions=3, sop=self.sop_dinkes)
+        agency = self._make_agency(
+            "Dinas Kesehatan Uji", "dku", divisions=3, sop=self.sop_dinkes
+        )
         self._set_letterhead(agency, head_title="Kepala Dinas Kesehatan", email="dinkes@x.id")
         plan = self._make_plan(agency=agency, sop=self.sop_dinkes)
         self._to_signature(plan, agency)
