@@ -114,39 +114,43 @@ def parse_sizes(text):
 # ----------------------------------------------------------------------
 
 
+GROUPS = {
+    "transition": "step",
+    "action": "action",
+    "list": "list",
+    "pdf": "PDF",
+    "job": "cron",
+}
+# Rows whose label names a size get one label for all sizes.
+GENERIC_LABELS = {
+    "enter_lines": "A division head enters L lines (one save)",
+    "compile_enter": "Last division submits: fill > collect > compile (D x L lines)",
+    "pdf_render": "RKT PDF rendered by Odoo (D x L lines)",
+    "deadline_job": "Daily deadline job over P late plans",
+}
+
+
 def render_table(results):
-    """One markdown table: a row per measurement, a column pair per size."""
-    header = ["Measurement"]
+    """One markdown table: a row per measurement, a column per size."""
+    header = ["Measurement", "Kind"]
     for result in results:
         header.append(
             f"{result['name']} D={result['divisions']} L={result['lines_per_division']} "
             f"P={result['late_plans']}: queries / s"
         )
-    keys = []
-    labels = {}
+    rows = {}
     for result in results:
         for row in result["rows"]:
-            if row["key"] not in labels:
-                keys.append(row["key"])
-            # labels that name a size use the largest one
-            labels[row["key"]] = row["label"]
-    generic = {
-        "enter_lines": "A division head enters L lines (one save)",
-        "compile_enter": "Last division submits: fill > collect > compile (D x L lines)",
-        "pdf_render": "RKT PDF rendered by Odoo (D x L lines)",
-        "deadline_job": "Daily deadline job over P late plans",
-    }
+            rows.setdefault(row["key"], row)
     lines = [
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),
     ]
-    for key in keys:
-        cells = [generic.get(key, labels[key])]
+    for key, first in rows.items():
+        cells = [GENERIC_LABELS.get(key, first["label"]), GROUPS.get(first["group"], "")]
         for result in results:
             row = next((r for r in result["rows"] if r["key"] == key), None)
-            cells.append(
-                f"{row['queries']} / {row['seconds']:.3f}" if row else "-"
-            )
+            cells.append(f"{row['queries']} / {row['seconds']:.3f}" if row else "-")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -155,22 +159,19 @@ def check_targets(results):
     """The targets of the issue, as (target, met, detail) for the results."""
     checks = []
     by_key = [{row["key"]: row for row in result["rows"]} for result in results]
-    transitions = [
-        row["key"]
-        for row in results[0]["rows"]
-        if row["group"] == "transition" and row["key"] not in ("enter_lines",)
-    ]
     if len(results) > 1:
         growing = []
-        for key in transitions:
-            counts = [rows[key]["queries"] for rows in by_key if key in rows]
+        for row in results[0]["rows"]:
+            if row["group"] not in ("transition", "action"):
+                continue
+            counts = [rows[row["key"]]["queries"] for rows in by_key if row["key"] in rows]
             if len(set(counts)) > 1:
-                growing.append(f"{key} {'/'.join(map(str, counts))}")
+                growing.append(f"{row['key']} {'/'.join(map(str, counts))}")
         checks.append(
             (
-                "queries per transition constant in D and L",
+                "queries of each step and action the same at every size",
                 not growing,
-                "; ".join(growing) or "every transition costs the same at every size",
+                "grows: " + "; ".join(growing) if growing else "all constant",
             )
         )
     for result, rows in zip(results, by_key):
@@ -201,7 +202,9 @@ def check_targets(results):
                 (
                     f"[{name}] {lines}-line PDF within {PDF_RATIO}x of wkhtmltopdf alone",
                     ratio <= PDF_RATIO,
-                    f"{ratio}x ({result['info'].get('pdf_pages')} pages)",
+                    f"{ratio}x ({result['info'].get('pdf_pages')} pages; Odoo's own part "
+                    f"{result['info'].get('pdf_odoo_seconds')} s = "
+                    f"{result['info'].get('pdf_ratio_odoo_part')}x)",
                 )
             )
     if len(results) > 1:
@@ -229,16 +232,25 @@ def render_report(results):
             )}
         )
     )
+    out.append(
+        "Load average (1/5/15 min) at the start of each size: "
+        + "; ".join(
+            f"{result['name']} {'/'.join(map(str, result['machine'].get('load_average_start', [])))}"
+            for result in results
+        )
+    )
     for result in results:
         info = result["info"]
         out.append(
             f"- {result['name']}: {info.get('divisions')} divisions, {info.get('lines')} lines; "
             f"PDF {info.get('pdf_pages')} pages, {info.get('pdf_bytes', 0) // 1024} KiB "
             f"(HTML {info.get('html_bytes', 0) // 1024} KiB), Odoo/wkhtmltopdf "
-            f"{info.get('pdf_ratio')}x; list ratios division head/admin "
+            f"{info.get('pdf_ratio')}x, Odoo's own part {info.get('pdf_odoo_seconds')} s "
+            f"({info.get('pdf_ratio_odoo_part')}x); list ratios division head/admin "
             f"{info.get('list_ratio')}; {info.get('late_plans')} late plans in "
             f"{info.get('late_agencies')} agencies ({info.get('late_forms')} late forms), "
-            f"{info.get('job_reminders')} reminders; run {result.get('total_seconds')} s"
+            f"{info.get('job_reminders')} reminders and {info.get('job_escalations')} "
+            f"escalations; run {result.get('total_seconds')} s"
         )
     out.append("")
     for target, met, detail in check_targets(results):

@@ -421,7 +421,6 @@ class RktDemo(models.AbstractModel):
         if submit:
             self._as(form, user).action_submit()
 
-
     @api.model
     def _demo_plan(self, agency, year, offset, stage):
         users = agency["users"]

@@ -934,6 +934,12 @@ class RktPlan(models.Model):
     # Business methods: the engine
     # ------------------------------------------------------------------
 
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        # see rkt.plan.form._subscribe_later: activities for many people at once
+        if self.env["rkt.plan.form"]._defer_subscription(self, partner_ids, subtype_ids):
+            return True
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+
     def _is_engine(self):
         return self.env.context.get("rkt_planning_engine") is ENGINE_TOKEN
 
@@ -1444,9 +1450,12 @@ class RktPlan(models.Model):
                         )
         self._post_alerts(messages)
         if activities:
-            self.env["mail.activity"].with_context(
-                mail_activity_quick_update=True
-            ).create(activities)
+            # the supervisors follow the late records in one batch, not one
+            # subscription per supervisor
+            with self.env["rkt.plan.form"]._subscribe_later() as env:
+                env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+                    activities
+                )
         for model in ("rkt.plan.log", "rkt.plan.form"):
             records = self.env[model].union(*(r for r in reminded if r._name == model))
             records._stamp_reminder(today)

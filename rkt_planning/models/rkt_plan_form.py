@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
@@ -29,6 +31,7 @@ class RktPlanForm(models.Model):
     _description = "RKT Division Form"
     _order = "plan_id, sequence, id"
     _check_company_auto = True
+    _rec_names_search = ["plan_id.name", "department_id.name"]
     # Everyone who reads a plan or a division form may discuss it in the chatter.
     _mail_post_access = "read"
 
@@ -87,6 +90,13 @@ class RktPlanForm(models.Model):
             "Each division takes part in an RKT only once.",
         ),
     ]
+
+    @api.depends("plan_id.name", "department_id.name")
+    def _compute_display_name(self):
+        for form in self:
+            form.display_name = " – ".join(
+                name for name in (form.plan_id.name, form.department_id.name) if name
+            )
 
     @api.depends("department_id")
     def _compute_head_employee_id(self):
@@ -327,19 +337,15 @@ class RktPlanForm(models.Model):
                         act_type, user, step, form.date_deadline or plan.step_deadline, form
                     )
                 )
-        # mail.activity subscribes each assignee with its own message_subscribe
-        # (about five queries per division head): collect those subscriptions and
-        # add them in one batch, so the cost stays flat with the number of divisions.
-        subscriptions = {}
-        activities = (
-            self.env["mail.activity"]
-            .with_context(
-                mail_activity_quick_update=True, rkt_subscribe_later=subscriptions
+        # each division head follows their form: in one batch, not one
+        # message_subscribe per division head (see _subscribe_later)
+        with self._subscribe_later() as env:
+            activities = (
+                env["mail.activity"]
+                .with_context(mail_activity_quick_update=True)
+                .create(vals_list)
+                .with_env(self.env)
             )
-            .create(vals_list)
-            .with_env(self.env)
-        )
-        self._message_subscribe_batch(subscriptions)
         # One notice on each plan tells every division head at once, instead of one
         # "activity assigned" e-mail per division: the cost stays flat with the
         # number of divisions.
@@ -358,58 +364,87 @@ class RktPlanForm(models.Model):
         return activities
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
-        """While ``_activity_schedule_division`` creates activities, only note who
-        follows which form: ``_message_subscribe_batch`` subscribes them all."""
-        later = self.env.context.get("rkt_subscribe_later")
+        if self._defer_subscription(self, partner_ids, subtype_ids):
+            return True
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+
+    # ------------------------------------------------------------------
+    # Activities for many people at once (division heads, escalations)
+    # ------------------------------------------------------------------
+
+    @api.model
+    @contextmanager
+    def _subscribe_later(self):
+        """Create activities for many users in ``env`` with one subscription batch.
+
+        ``mail.activity.create`` makes each assignee follow the record with its own
+        ``message_subscribe`` (about five queries per user).  Within
+        ``with self._subscribe_later() as env:`` plans and division forms only note
+        who is to follow them; leaving the block subscribes them all at once, with
+        the checks and result of ``message_subscribe``.
+        """
+        later = {}
+        yield self.env(context=dict(self.env.context, rkt_subscribe_later=later))
+        self._message_subscribe_batch(later)
+
+    @api.model
+    def _defer_subscription(self, records, partner_ids, subtype_ids):
+        """Note the subscription of ``records`` for ``_subscribe_later``; False when
+        it is to be done now."""
+        later = records.env.context.get("rkt_subscribe_later")
         if later is None or subtype_ids or not partner_ids:
-            return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
-        for form_id in self.ids:
-            later.setdefault(form_id, set()).update(partner_ids)
+            return False
+        for record in records:
+            later.setdefault((record._name, record.id), set()).update(partner_ids)
         return True
 
-    def _message_subscribe_batch(self, partners_by_form):
-        """Subscribe partners to forms, ``{form_id: partner_ids}``, as
-        ``message_subscribe`` does for each form (access check, active partners
-        only, default subtypes, existing followers kept), in a few queries for all
-        forms together."""
-        if not partners_by_form:
+    @api.model
+    def _message_subscribe_batch(self, partners_by_record):
+        """Subscribe ``{(model, res_id): partner_ids}`` as ``message_subscribe`` does
+        for each record (access check, active partners only, default subtypes,
+        existing followers kept), in a few queries for all records together."""
+        if not partners_by_record:
             return
-        forms = self.browse(list(partners_by_form))
         me = self.env.user.partner_id.id
-        # subscribing someone else needs write access, oneself read access
-        others = forms.filtered(lambda f: partners_by_form[f.id] - {me})
-        others.check_access("write")
-        (forms - others).check_access("read")
+        wanted = set().union(*partners_by_record.values())
         partners = self.env["res.partner"].sudo()
-        wanted = set().union(*partners_by_form.values())
         active = set(partners.search([("id", "in", list(wanted)), ("active", "=", True)]).ids)
         if me in wanted:
             active.add(me)  # oneself: no address filter, as in message_subscribe
         customers = set(
             partners.search([("id", "in", list(active)), ("partner_share", "=", True)]).ids
         ) - {me}
+        by_model = {}
+        for model, res_id in partners_by_record:
+            by_model.setdefault(model, []).append(res_id)
         followers = self.env["mail.followers"].sudo()
-        existing = {
-            (res_id, partner_id)
-            for _id, res_id, partner_id, _subtypes in followers._get_subscription_data(
-                [(self._name, forms.ids)], list(active)
+        vals_list = []
+        for model, res_ids in by_model.items():
+            records = self.env[model].browse(res_ids)
+            # subscribing someone else needs write access, oneself read access
+            others = records.filtered(lambda r, m=model: partners_by_record[m, r.id] - {me})
+            others.check_access("write")
+            (records - others).check_access("read")
+            existing = {
+                (res_id, partner_id)
+                for _id, res_id, partner_id, _subtypes in followers._get_subscription_data(
+                    [(model, res_ids)], list(active)
+                )
+            }
+            default, _internal, external = self.env["mail.message.subtype"].default_subtypes(
+                model
             )
-        }
-        default, _internal, external = self.env["mail.message.subtype"].default_subtypes(
-            self._name
-        )
-        followers.with_context(default_partner_id=False).create(
-            [
+            vals_list += [
                 {
-                    "res_model": self._name,
-                    "res_id": form_id,
+                    "res_model": model,
+                    "res_id": res_id,
                     "partner_id": partner_id,
                     "subtype_ids": [
                         Command.set((external if partner_id in customers else default).ids)
                     ],
                 }
-                for form_id, partner_ids in partners_by_form.items()
-                for partner_id in sorted(partner_ids & active)
-                if (form_id, partner_id) not in existing
+                for res_id in res_ids
+                for partner_id in sorted(partners_by_record[model, res_id] & active)
+                if (res_id, partner_id) not in existing
             ]
-        )
+        followers.with_context(default_partner_id=False).create(vals_list)
