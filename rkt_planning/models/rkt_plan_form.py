@@ -337,6 +337,9 @@ class RktPlanForm(models.Model):
                         act_type, user, step, form.date_deadline or plan.step_deadline, form
                     )
                 )
+        # each activity's res_name is its form's display name, computed one form at
+        # a time: compute them for all forms at once
+        forms.mapped("display_name")
         # each division head follows their form: in one batch, not one
         # message_subscribe per division head (see _subscribe_later)
         with self._subscribe_later() as env:
