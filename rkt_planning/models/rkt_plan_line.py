@@ -36,7 +36,7 @@ class RktPlanLine(models.Model):
     currency_id = fields.Many2one(related="form_id.currency_id")
     year = fields.Integer(related="plan_id.year", store=True, string="Fiscal Year")
     sequence = fields.Integer(default=10)
-    strategic_objective = fields.Text()
+    strategic_objective = fields.Char()
     indicator = fields.Text(string="Performance Indicator")
     target = fields.Char(help="The year's target as written, e.g. '≥ 80' or 'WTP'.")
     target_value = fields.Float(
