@@ -128,7 +128,7 @@ tours.add("rkt_main_path_division_fill", {
         },
         {
             content: "Strategic objective",
-            trigger: ".o_selected_row .o_field_widget[name=strategic_objective] textarea",
+            trigger: ".o_selected_row .o_field_widget[name=strategic_objective] input",
             run: "edit Meningkatnya kualitas pelayanan kepegawaian",
         },
         {
