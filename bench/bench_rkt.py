@@ -14,12 +14,15 @@ left as it was):
    of the deadline job (all agencies share the district's working calendar);
 2. runs the whole SOP once on a warm-up plan (one line per division), then again on
    the measured plan with ``--lines`` lines per division, every action as the real
-   user who takes it, counting the queries and the seconds of each step transition;
+   user who takes it, counting the queries and the seconds of each step transition
+   and of the actions within a step;
 3. a division head's list and search of RKT lines (record rules applied) against
    the same as the administrator;
 4. renders the RKT PDF of the measured plan and runs wkhtmltopdf alone on the same
    HTML with the same arguments;
-5. runs the daily deadline job over the late plans.
+5. runs the daily deadline job over the late plans (started with the engine three
+   weeks back, under a frozen clock): on a Friday to warm up, then measured on the
+   next Monday.
 
 Each measurement starts from an empty cache (a new request) and includes the
 flush and the pre-commit hooks (mail tracking) that the request would run before
@@ -43,7 +46,8 @@ from unittest.mock import patch
 
 os.environ["TZ"] = "UTC"  # as odoo-bin does, before anything imports time
 
-def CLOCK():  # noqa: N802
+
+def clock():
     """``time.perf_counter``, also while freezegun has frozen the clock."""
     from freezegun import api as freezegun_api
 
@@ -94,11 +98,11 @@ class TimedProcess:
     def __init__(self, process, times):
         self._process = process
         self._times = times
-        self._start = CLOCK()
+        self._start = clock()
 
     def communicate(self, *args, **kwargs):
         result = self._process.communicate(*args, **kwargs)
-        self._times.append(CLOCK() - self._start)
+        self._times.append(clock() - self._start)
         return result
 
     def __getattr__(self, name):
@@ -112,7 +116,6 @@ class Bench:
         self.args = args
         self.rows = []
         self.info = {}
-        self.user_cache = {}
 
     # ------------------------------------------------------------------
     # Measuring
@@ -127,11 +130,11 @@ class Bench:
     def measure(self, key, label, func, group="transition", note=""):
         self.new_request()
         count0 = self.cr.sql_log_count
-        start = CLOCK()
+        start = clock()
         result = func()
         self.env.flush_all()
         self.cr.flush()  # pre-commit hooks: mail tracking, bus
-        seconds = CLOCK() - start
+        seconds = clock() - start
         queries = self.cr.sql_log_count - count0
         self.rows.append(
             {
@@ -512,9 +515,9 @@ class Bench:
                 for who in actors:
                     self.new_request()
                     count0 = self.cr.sql_log_count
-                    start = CLOCK()
+                    start = clock()
                     operations[who][operation]()
-                    samples[who].append(CLOCK() - start)
+                    samples[who].append(clock() - start)
                     counts[who] = self.cr.sql_log_count - count0
             for who in actors:
                 medians[who, operation] = statistics.median(samples[who])
@@ -589,10 +592,10 @@ class Bench:
             inside.clear()
             self.new_request()
             count0 = self.cr.sql_log_count
-            start = CLOCK()
+            start = clock()
             content, report_format = render()
             self.env.flush_all()
-            seconds = CLOCK() - start
+            seconds = clock() - start
             if best is None or seconds < best[0]:
                 best = (seconds, self.cr.sql_log_count - count0, seconds - sum(inside))
         assert report_format == "pdf", report_format
@@ -600,9 +603,9 @@ class Bench:
         cmd = captured[0]
         standalone = None
         for _run in range(PDF_REPEAT):
-            start = CLOCK()
+            start = clock()
             done = subprocess.run(cmd, capture_output=True, check=False)
-            seconds = CLOCK() - start
+            seconds = clock() - start
             assert done.returncode in (0, 1), done.stderr[-500:]
             standalone = seconds if standalone is None else min(standalone, seconds)
         rendered, queries, odoo_part = best
@@ -732,19 +735,19 @@ class Bench:
 
     def run(self):
         args = self.args
-        started = CLOCK()
+        started = clock()
         calendar = self.make_calendar()
         agency = self.make_agency("Badan Bench", "bench", args.divisions, calendar)
-        self.log(f"agency with {args.divisions} divisions built ({CLOCK() - started:.1f} s)")
-        started = CLOCK()
+        self.log(f"agency with {args.divisions} divisions built ({clock() - started:.1f} s)")
+        started = clock()
         late_plans = self.make_late_plans(calendar, args.late_plans)
-        self.log(f"{len(late_plans)} late plans built ({CLOCK() - started:.1f} s)")
-        started = CLOCK()
+        self.log(f"{len(late_plans)} late plans built ({clock() - started:.1f} s)")
+        started = clock()
         self.run_sop(agency, 2026, 1, measured=False)
-        self.log(f"warm-up SOP run done ({CLOCK() - started:.1f} s)")
-        started = CLOCK()
+        self.log(f"warm-up SOP run done ({clock() - started:.1f} s)")
+        started = clock()
         plan = self.run_sop(agency, 2027, args.lines, measured=True)
-        self.log(f"measured SOP run done ({CLOCK() - started:.1f} s)")
+        self.log(f"measured SOP run done ({clock() - started:.1f} s)")
         self.info["lines"] = len(plan.line_ids)
         self.info["divisions"] = len(plan.form_ids)
         self.measure_lists(agency, agency["division_users"][0])
@@ -799,7 +802,7 @@ def main(argv=None):
     )
     registry = odoo.modules.registry.Registry(args.db)
     load_start = [round(value, 2) for value in os.getloadavg()]
-    started = CLOCK()
+    started = clock()
     cr = registry.cursor()
     try:
         env = api.Environment(cr, SUPERUSER_ID, {})
@@ -820,7 +823,7 @@ def main(argv=None):
         postgresql=f"{postgres_version // 10000}.{postgres_version % 10000}",
         wkhtmltopdf=wkhtmltopdf_version,
     )
-    result["total_seconds"] = round(CLOCK() - started, 1)
+    result["total_seconds"] = round(clock() - started, 1)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:
             json.dump(result, out, indent=1)
