@@ -40,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import datetime, timedelta
 from datetime import time as time_of_day
 from unittest.mock import patch
@@ -722,6 +723,7 @@ class Bench:
                 group="job",
             )
         self.info["job_write_statements"] = len(writes)
+        self.info["job_write_kinds"] = dict(Counter(writes))
         self.info["job_other_queries"] = self.rows[-1]["queries"] - len(writes)
         self.info["job_reminders"] = (
             self.env["mail.message"].search_count([("body", "ilike", "Tepat Waktu")]) - count0

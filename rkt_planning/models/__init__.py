@@ -6,6 +6,7 @@ from . import rkt_plan
 from . import rkt_plan_form
 from . import rkt_plan_line
 from . import rkt_plan_log
+from . import rkt_deadline_job
 from . import mail_activity
 from . import res_company
 from . import res_config_settings

@@ -135,16 +135,19 @@ class ReportRktPlan(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         docs = self.env["rkt.plan"].browse(docids)
+        document_lines = {plan: plan._get_document_lines() for plan in docs}
         # An RKT with programme, activity and sub-activity columns is printed
         # landscape, as agencies print that form (one orientation per print).
-        landscape = any(self._has_program(plan) for plan in docs)
+        landscape = any(self._has_program(lines) for lines in document_lines.values())
         return {
             "doc_ids": docids,
             "doc_model": "rkt.plan",
             "docs": docs,
             "data_report_landscape": landscape,
             "get_letterhead": self._get_letterhead,
-            "get_table": lambda plan: self._get_table(plan, landscape),
+            "get_table": lambda plan: self._get_table(
+                plan, landscape, lines=document_lines.get(plan)
+            ),
             "get_signature": self._get_signature,
         }
 
@@ -201,7 +204,8 @@ class ReportRktPlan(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @staticmethod
-    def _has_program(plan):
+    def _has_program(lines):
+        """Whether one of ``lines`` names a programme, activity or sub-activity."""
         return any(
             line.program_code
             or line.program_name
@@ -209,7 +213,7 @@ class ReportRktPlan(models.AbstractModel):
             or line.activity_name
             or line.sub_activity_code
             or line.sub_activity_name
-            for line in plan._get_document_lines()
+            for line in lines
         )
 
     @staticmethod
@@ -217,15 +221,16 @@ class ReportRktPlan(models.AbstractModel):
         return " ".join(part for part in (code, name) if part)
 
     @api.model
-    def _get_table(self, plan, landscape=False):
+    def _get_table(self, plan, landscape=False, lines=None):
         """The rows of the RKT table, cut into pages.
 
         Consecutive lines with the same strategic objective share its number and
         print it once, as a merged cell would; a page that starts inside such a
         group prints the objective again.
         """
-        lines = plan._get_document_lines()
-        has_program = self._has_program(plan)
+        if lines is None:
+            lines = plan._get_document_lines()
+        has_program = self._has_program(lines)
         has_budget = any(line.budget for line in lines)
         widths = PLAN_COLUMNS[(has_program, has_budget)]
         table_px, page_px = self._get_page_box(

@@ -47,6 +47,24 @@ DRAFT_ONLY_FIELDS = {
     "form_ids",
 }
 LOCKED_STATES = ("signed", "archived", "cancelled")
+# What the signed content and the RKT document read of each line.
+DOCUMENT_LINE_FIELDS = [
+    "sequence",
+    "form_id",
+    "department_id",
+    "strategic_objective",
+    "indicator",
+    "target",
+    "uom",
+    "program_code",
+    "program_name",
+    "activity_code",
+    "activity_name",
+    "sub_activity_code",
+    "sub_activity_name",
+    "budget",
+    "is_compiled",
+]
 SIGNED_CAPACITIES = [
     ("head", "Head of Agency"),
     ("plt", "Plt. (Acting)"),
@@ -1281,234 +1299,11 @@ class RktPlan(models.Model):
         )
         activities.unlink()
 
-    # Who hears of a late step, one level further up the SOP chain at a time.
-    _ESCALATION_CHAIN = {
-        "division_head": {"planner", "secretary"},
-        "team": {"planner"},
-        "planner": {"secretary"},
-        "secretary": {"head"},
-        "head": set(),
-    }
-
-    @api.model
-    def _get_escalation_roles(self, roles, level):
-        """The roles that hear of a step of ``roles`` late by ``level`` delays."""
-        reached = set()
-        current = set(roles)
-        for _level in range(level):
-            current = set().union(*(self._ESCALATION_CHAIN[role] for role in current))
-            reached |= current
-        return current - set(roles)
-
     @api.model
     def _cron_deadline_alerts(self):
-        """Daily: remind the executors of late steps and late division forms, at most
-        once a day, and escalate them along the SOP chain once per level.
-
-        All late plans and forms are handled in one batch: the number of queries
-        does not grow with the number of plans.  Rows are claimed with
-        ``FOR UPDATE SKIP LOCKED`` and stamped with the day, so the job is safe when
-        run twice or by two workers.
-        """
-        now = fields.Datetime.now()
-        logs = self.env["rkt.plan.log"].search(
-            [
-                ("date_end", "=", False),
-                ("date_deadline", "<", now),
-                ("plan_id.state", "in", ("in_progress", "signed")),
-                ("company_id.rkt_reminders_enabled", "=", True),
-            ]
-        )
-        forms = self.env["rkt.plan.form"].search(
-            [
-                ("is_open", "=", True),
-                ("date_deadline", "<", now),
-                ("plan_id.state", "=", "in_progress"),
-                ("company_id.rkt_reminders_enabled", "=", True),
-            ]
-        )
-        logs = logs._claim_for_alert()
-        forms = forms._claim_for_alert()
-        if not logs and not forms:
-            return
-        late_days = self._get_late_working_days([*logs, *forms], now)
-        alerts = []
-        for log in logs:
-            plan = log.plan_id
-            roles = plan._get_step_executor_roles(log.step_id)
-            alerts.append((plan, log, roles, late_days[log]))
-        for form in forms:
-            alerts.append((form.plan_id, form, {"division_head"}, late_days[form]))
-        self._send_deadline_alerts(alerts)
-
-    @api.model
-    def _get_late_working_days(self, records, now):
-        """``{record: working days late}`` for ``records`` (with ``date_deadline``),
-        counted on each agency's calendar with one computation per calendar: the
-        working days after the deadline's day, up to today."""
-        by_calendar = {}
-        for record in records:
-            calendar = record.company_id.resource_calendar_id
-            by_calendar.setdefault(calendar, []).append(record)
-        result = dict.fromkeys(records, 0)
-        for calendar, items in by_calendar.items():
-            if not calendar:
-                continue
-            start = pytz.utc.localize(min(item.date_deadline for item in items))
-            intervals = calendar._work_intervals_batch(
-                start, pytz.utc.localize(now)
-            )[False]
-            tz = pytz.timezone(calendar.tz or "UTC")
-            days = sorted({interval[0].astimezone(tz).date() for interval in intervals})
-            for item in items:
-                deadline_day = pytz.utc.localize(item.date_deadline).astimezone(tz).date()
-                result[item] = sum(1 for day in days if day > deadline_day)
-        return result
-
-    @api.model
-    def _send_deadline_alerts(self, alerts):
-        """Post the reminders and escalations of ``alerts`` in one batch.
-
-        ``alerts``: ``(plan, record, roles, working_days_late)`` with ``record`` the
-        open log row of a plan's step, or a division form.
-        """
-        today = fields.Date.context_today(self)
-        escalation_type = self.env.ref("rkt_planning.mail_act_rkt_escalation")
-        messages, activities = [], []
-        reminded, escalated = [], {}
-        plans = self.union(*(alert[0] for alert in alerts))
-        officials = self.env["hr.employee"].union(
-            *(employees for plan in plans for employees in plan._get_role_holders().values())
-        )
-        # the officials of every plan, their users and partners: one read each for
-        # all agencies, instead of one per agency when each plan reads its own
-        officials.mapped("user_id.partner_id")
-        delegations = self.env["rkt.delegation"]._get_active(officials)
-        for plan, record, roles, days_late in alerts:
-            company = plan.company_id
-            executors = (
-                self.env["rkt.delegation"]._get_acting_users(
-                    record.head_employee_id, delegations=delegations
-                )
-                if record._name == "rkt.plan.form"
-                else plan._get_role_users(roles, delegations)
-            )
-            what = (
-                self.env._(
-                    "Form RKT of %(division)s", division=record.department_id.name
-                )
-                if record._name == "rkt.plan.form"
-                else record.step_id.name
-            )
-            if record.last_reminder_date != today:
-                reminded.append(record)
-                messages.append(
-                    (
-                        record,
-                        executors.partner_id,
-                        self.env._(
-                            "Peringatan: Tepat Waktu. %(what)s of %(plan)s was due on "
-                            "%(deadline)s and is %(days)s working day(s) late.",
-                            what=what,
-                            plan=plan.name,
-                            deadline=plan._deadline_date(record.date_deadline),
-                            days=days_late,
-                        ),
-                    )
-                )
-            delay = max(company.rkt_escalation_days, 1)
-            level = days_late // delay
-            if level > record.escalation_level:
-                escalated.setdefault(level, []).append(record)
-                for new_level in range(record.escalation_level + 1, level + 1):
-                    up_roles = self._get_escalation_roles(roles, new_level) - self._get_escalation_roles(roles, new_level - 1)
-                    supervisors = plan._get_role_users(up_roles, delegations) - executors
-                    if not supervisors:
-                        continue
-                    body = self.env._(
-                        "Escalation (level %(level)s): %(what)s of %(plan)s is "
-                        "%(days)s working day(s) late.",
-                        level=new_level,
-                        what=what,
-                        plan=plan.name,
-                        days=days_late,
-                    )
-                    messages.append((record, supervisors.partner_id, body))
-                    for user in supervisors:
-                        activities.append(
-                            {
-                                "activity_type_id": escalation_type.id,
-                                "automated": True,
-                                "user_id": user.id,
-                                "res_model_id": self.env["ir.model"]._get_id(record._name)
-                                if record._name == "rkt.plan.form"
-                                else self.env["ir.model"]._get_id(plan._name),
-                                "res_id": record.id if record._name == "rkt.plan.form" else plan.id,
-                                "date_deadline": today,
-                                "summary": body[:250],
-                            }
-                        )
-        self._post_alerts(messages)
-        if activities:
-            # the supervisors follow the late records in one batch, not one
-            # subscription per supervisor
-            with self.env["rkt.plan.form"]._subscribe_later() as env:
-                env["mail.activity"].with_context(mail_activity_quick_update=True).create(
-                    activities
-                )
-        for model in ("rkt.plan.log", "rkt.plan.form"):
-            records = self.env[model].union(*(r for r in reminded if r._name == model))
-            records._stamp_reminder(today)
-            for level, items in escalated.items():
-                self.env[model].union(*(r for r in items if r._name == model))._stamp_escalation(level)
-
-    @api.model
-    def _post_alerts(self, messages):
-        """Post ``(record, partners, body)`` notes, notifying ``partners`` in their
-        inbox, with one insert for all messages and one for all notifications."""
-        if not messages:
-            return
-        author = self.env.ref("base.partner_root")
-        subtype = self.env.ref("mail.mt_note")
-        targets = [
-            record.plan_id if record._name == "rkt.plan.log" else record
-            for record, _partners, _body in messages
-        ]
-        # the reply-to addresses of all targets, one computation per model
-        reply_to = {}
-        for model in {target._name for target in targets}:
-            documents = self.env[model].union(*(t for t in targets if t._name == model))
-            for res_id, address in (
-                documents.sudo()._notify_get_reply_to(default=author.email_formatted).items()
-            ):
-                reply_to[model, res_id] = address
-        vals_list = [
-            {
-                "model": target._name,
-                "res_id": target.id,
-                "body": body,
-                "message_type": "notification",
-                "subtype_id": subtype.id,
-                "author_id": author.id,
-                "reply_to": reply_to.get((target._name, target.id)) or False,
-                "partner_ids": [Command.set(partners.ids)],
-            }
-            for target, (_record, partners, body) in zip(targets, messages)
-        ]
-        # sudo: alerts are system notes posted by the scheduler (OdooBot) on the
-        # plans and forms it found late; no user acts here.
-        created = self.env["mail.message"].sudo().create(vals_list)
-        notifications = [
-            {
-                "mail_message_id": message.id,
-                "res_partner_id": partner.id,
-                "notification_type": "inbox",
-                "is_read": False,
-            }
-            for message, (_record, partners, _body) in zip(created, messages)
-            for partner in partners
-        ]
-        self.env["mail.notification"].sudo().create(notifications)
+        """Daily scheduled action: remind and escalate late steps and division forms
+        (see ``rkt.deadline.job``)."""
+        self.env["rkt.deadline.job"]._run()
 
     def _get_remaining_working_days(self, deadline):
         """Whole working days from today until the day of ``deadline``; negative:
@@ -1577,7 +1372,16 @@ class RktPlan(models.Model):
         belong to the document.
         """
         self.ensure_one()
-        return self.line_ids.filtered(
+        # one query for the lines and every field the digest and the report read:
+        # ``line_ids`` would fetch their values 1,000 lines per query
+        lines = self.env["rkt.plan.line"].search_fetch(
+            [("plan_id", "=", self.id)], DOCUMENT_LINE_FIELDS
+        )
+        # and the forms and divisions of all lines at once: a loop over more than
+        # 1,000 records fetches their relations 1,000 records at a time
+        lines.form_id.fetch(["state"])
+        lines.department_id.fetch(["name"])
+        return lines.filtered(
             lambda line: line.is_compiled or line.form_id.state != "missing"
         )
 

@@ -4,6 +4,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from .rkt_plan import ENGINE_TOKEN
+from .sql_insert import insert_records, insert_relation
 
 FORM_STATES = [
     ("draft", "Not Open Yet"),
@@ -421,7 +422,7 @@ class RktPlanForm(models.Model):
         for model, res_id in partners_by_record:
             by_model.setdefault(model, []).append(res_id)
         followers = self.env["mail.followers"].sudo()
-        vals_list = []
+        vals_list, subtypes = [], []
         for model, res_ids in by_model.items():
             records = self.env[model].browse(res_ids)
             # subscribing someone else needs write access, oneself read access
@@ -437,17 +438,28 @@ class RktPlanForm(models.Model):
             default, _internal, external = self.env["mail.message.subtype"].default_subtypes(
                 model
             )
-            vals_list += [
-                {
-                    "res_model": model,
-                    "res_id": res_id,
-                    "partner_id": partner_id,
-                    "subtype_ids": [
-                        Command.set((external if partner_id in customers else default).ids)
-                    ],
-                }
-                for res_id in res_ids
-                for partner_id in sorted(partners_by_record[model, res_id] & active)
-                if (res_id, partner_id) not in existing
-            ]
-        followers.with_context(default_partner_id=False).create(vals_list)
+            for res_id in res_ids:
+                for partner_id in sorted(partners_by_record[model, res_id] & active):
+                    if (res_id, partner_id) in existing:
+                        continue
+                    vals_list.append(
+                        {"res_model": model, "res_id": res_id, "partner_id": partner_id}
+                    )
+                    subtypes.append(external if partner_id in customers else default)
+        # one insert for the followers of all records, one for their subtypes
+        # (the ORM inserts 100 rows per statement)
+        created = insert_records(followers, vals_list)
+        insert_relation(
+            followers,
+            "subtype_ids",
+            [
+                (follower.id, subtype.id)
+                for follower, follower_subtypes in zip(created, subtypes)
+                for subtype in follower_subtypes
+            ],
+        )
+        followers._invalidate_documents(vals_list)
+        for model, res_ids in by_model.items():
+            self.env[model].browse(res_ids).invalidate_recordset(
+                ["message_follower_ids", "message_partner_ids"]
+            )

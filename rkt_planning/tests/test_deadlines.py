@@ -1,3 +1,4 @@
+import json
 from datetime import datetime
 
 from freezegun import freeze_time
@@ -5,6 +6,8 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+
+from odoo.addons.mail.tools.discuss import Store
 
 from .common import RktCommon
 
@@ -290,6 +293,145 @@ class TestRktDeadlineCron(RktCommon):
                         self.env.flush_all()
             self.assertEqual(len(self._alerts(plans)), number)
             self.assertEqual(len(self._escalations(plans)), number)
+
+
+@tagged("post_install", "-at_install", "rkt_deadline")
+class TestRktDeadlineJobRows(RktCommon):
+    """The job inserts its messages, notifications, activities, followers and bus
+    notifications without ``create()``: they must be what the ORM makes, and cost
+    one statement per kind whatever their number."""
+
+    def _escalated_plan(self):
+        """A plan late by two working days: reminded, and escalated once."""
+        self.agency.company.rkt_escalation_days = 2
+        with freeze_time("2027-01-04 01:00:00"):  # Monday
+            plan = self._make_plan()
+            self.start(plan)
+        with freeze_time("2027-01-07 10:00:00"):  # due Tue 5: 2 working days late
+            self.env["rkt.plan"]._cron_deadline_alerts()
+            self.env.flush_all()
+        return plan
+
+    @freeze_time("2027-01-07 10:00:00")
+    def test_rows_are_what_the_orm_makes(self):
+        plan = self._escalated_plan()
+        planner = self.agency.users["planner"]
+        secretary = self.agency.users["secretary"]
+        odoobot = self.env.ref("base.partner_root")
+        # the reminder, in the planner's inbox
+        reminder = self.env["mail.message"].with_user(planner).search(
+            [("needaction", "=", True), ("model", "=", "rkt.plan"), ("res_id", "=", plan.id)]
+        )
+        self.assertEqual(len(reminder), 1)
+        self.assertIn("Peringatan: Tepat Waktu", reminder.body)
+        self.assertTrue(reminder.body.startswith("<p>"))
+        self.assertEqual(reminder.author_id, odoobot)
+        self.assertEqual(reminder.email_from, odoobot.email_formatted)
+        self.assertEqual(reminder.record_name, plan.display_name)
+        self.assertEqual(reminder.subtype_id, self.env.ref("mail.mt_note"))
+        self.assertEqual(reminder.message_type, "notification")
+        self.assertIn(f"{plan.id}-rkt.plan", reminder.message_id)
+        self.assertEqual(reminder.create_date, self.env.cr.now())
+        self.assertEqual(reminder.notification_ids.notification_status, "ready")
+        self.assertEqual(reminder.notification_ids.author_id, odoobot)
+        self.assertIn(reminder, plan.message_ids)
+        # the web client's inbox reads it as any other message
+        data = Store(reminder.with_user(planner), for_current_user=True).get_result()
+        self.assertEqual([m["id"] for m in data["mail.message"]], reminder.ids)
+        self.assertTrue(data["mail.message"][0]["needaction"])
+        # the escalation: a message and an activity of the secretary, who now
+        # follows the plan with the default subtypes
+        escalation = plan.message_ids.filtered(lambda m: "Escalation" in m.body)
+        self.assertEqual(escalation.partner_ids, secretary.partner_id)
+        self.assertNotEqual(escalation.message_id, reminder.message_id)
+        escalation_type = self.env.ref("rkt_planning.mail_act_rkt_escalation")
+        activity = plan.with_user(secretary).activity_ids.filtered(
+            lambda a: a.activity_type_id == escalation_type
+        )
+        self.assertEqual(activity.user_id, secretary)
+        self.assertEqual(activity.res_model, "rkt.plan")
+        self.assertEqual(activity.res_name, plan.display_name)
+        self.assertEqual(activity.state, "today")
+        self.assertFalse(activity.date_done)
+        self.assertTrue(activity.automated)
+        self.assertEqual(activity.create_uid, self.env.user)
+        groups = self.env["res.users"].with_user(secretary)._get_activity_groups()
+        rkt_group = next(group for group in groups if group["model"] == "rkt.plan")
+        self.assertGreaterEqual(rkt_group["today_count"], 1)
+        follower = plan.message_follower_ids.filtered(
+            lambda f: f.partner_id == secretary.partner_id
+        )
+        default_subtypes = self.env["mail.message.subtype"].default_subtypes("rkt.plan")[0]
+        self.assertEqual(follower.subtype_ids, default_subtypes)
+        # the secretary's activity counter is told through the bus
+        channel = json.dumps(
+            [self.env.cr.dbname, "res.partner", secretary.partner_id.id], separators=(",", ":")
+        )
+        notices = self.env["bus.bus"].sudo().search([("channel", "=", channel)])
+        self.assertIn("mail.activity/updated", " ".join(notices.mapped("message")))
+        # and the activity is done as any other
+        activity.with_user(secretary).action_feedback(feedback="Sudah ditindaklanjuti")
+        self.assertFalse(activity.exists())
+        self.assertTrue(
+            plan.message_ids.filtered(lambda m: "Sudah ditindaklanjuti" in (m.body or ""))
+        )
+
+    @freeze_time("2027-01-07 10:00:00")
+    def test_one_statement_per_kind_of_row(self):
+        """3 or 250 reminders, escalations and new followers (more than the ORM's
+        100 rows per insert) cost the same queries."""
+        plan = self._escalated_plan()
+        job = self.env["rkt.deadline.job"]
+        users = self.agency.users
+        people = [users[role] for role in ("planner", "secretary", "head")]
+        forms = plan.form_ids
+        partners = self.env["res.partner"].create(
+            [{"name": f"Mitra {index}", "email": f"mitra{index}@example.com"} for index in range(256)]
+        )
+        rounds = ((3, partners[:3]), (3, partners[3:6]), (250, partners[6:]))
+        expected = {}
+        for count, new_followers in rounds:
+            messages = [
+                (forms[index % len(forms)], people[index % 3].partner_id, f"Pesan {count}-{index}")
+                for index in range(count)
+            ]
+            escalations = [
+                (forms[index % len(forms)], people[index % 3], f"Eskalasi {count}-{index}")
+                for index in range(count)
+            ]
+            steps = {
+                "messages": lambda m=messages: job._post_alerts(m),
+                "escalations": lambda e=escalations: job._schedule_escalations(
+                    e, fields.Date.today()
+                ),
+                "followers": lambda p=new_followers: self.env[
+                    "rkt.plan.form"
+                ]._message_subscribe_batch({("rkt.plan", plan.id): set(p.ids)}),
+            }
+            for key, func in steps.items():
+                self.env.flush_all()
+                self.env.invalidate_all()
+                if key not in expected:  # first round: warm-up
+                    func()
+                    expected[key] = None
+                    continue
+                if expected[key] is None:  # second round of 3: the reference
+                    before = self.cr.sql_log_count
+                    func()
+                    self.env.flush_all()
+                    expected[key] = self.cr.sql_log_count - before
+                    continue
+                with self.subTest(kind=key), self.assertQueryCount(expected[key], flush=False):
+                    func()
+                    self.env.flush_all()
+        self.assertEqual(len(forms.message_ids.filtered(lambda m: "Pesan 250-" in m.body)), 250)
+        self.assertEqual(
+            len(forms.activity_ids.filtered(lambda a: a.summary.startswith("Eskalasi 250-"))),
+            250,
+        )
+        self.assertEqual(forms.message_ids.filtered(lambda m: "Pesan 250-249" in m.body).partner_ids, people[249 % 3].partner_id)
+        self.assertLessEqual(partners, plan.message_partner_ids)
+        self.assertTrue(all(plan.message_follower_ids.mapped("subtype_ids")))
 
 
 @tagged("post_install", "-at_install", "rkt_deadline")
