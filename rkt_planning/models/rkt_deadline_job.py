@@ -143,7 +143,8 @@ class RktDeadlineJob(models.AbstractModel):
         # the officials of every plan, their users and partners: one read each for
         # all agencies, instead of one per agency when each plan reads its own
         officials.fetch(["user_id"])
-        officials.user_id.fetch(["partner_id", "tz"])
+        officials.user_id.fetch(["partner_id"])
+        officials.user_id.partner_id.fetch(["tz"])  # the users' time zone
         delegations = self.env["rkt.delegation"]._get_active(officials)
         for plan, record, roles, days_late in alerts:
             company = plan.company_id

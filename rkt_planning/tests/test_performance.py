@@ -33,7 +33,7 @@ STEP_QUERIES = {
 # division.
 LIST_QUERIES = {"list": 8, "search": 8, "group": 2}
 # The daily deadline job, whatever the number of late plans and of their agencies.
-DEADLINE_JOB_QUERIES = 38
+DEADLINE_JOB_QUERIES = 36
 
 
 @tagged("post_install", "-at_install", "is_query_count", "rkt_performance")
