@@ -705,7 +705,7 @@ class Bench:
             self.env.flush_all()
         count0 = self.env["mail.message"].search_count([("body", "ilike", "Tepat Waktu")])
         escalations0 = self.env["mail.message"].search_count([("body", "ilike", "Escalation")])
-        # the statements that write rows: the ORM sends one per 100 rows
+        # the statements that write rows (one per kind of row, whatever their number)
         writes = []
         real_execute = type(self.cr).execute
 

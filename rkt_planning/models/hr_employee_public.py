@@ -1,6 +1,6 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
-from .hr_employee import RANK_SELECTION, format_nip
+from .hr_employee import RANK_SELECTION, HrEmployee
 
 
 class HrEmployeePublic(models.Model):
@@ -27,14 +27,6 @@ class HrEmployeePublic(models.Model):
     )
     rkt_position = fields.Char(string="Position (Jabatan)", readonly=True)
 
-    @api.depends("nip")
-    def _compute_nip_formatted(self):
-        for employee in self:
-            employee.nip_formatted = format_nip(employee.nip)
-
-    @api.depends("rkt_rank")
-    @api.depends_context("lang")
-    def _compute_rkt_rank_label(self):
-        labels = dict(self._fields["rkt_rank"]._description_selection(self.env))
-        for employee in self:
-            employee.rkt_rank_label = labels.get(employee.rkt_rank, "")
+    # the same computations as on employees
+    _compute_nip_formatted = HrEmployee._compute_nip_formatted
+    _compute_rkt_rank_label = HrEmployee._compute_rkt_rank_label

@@ -424,12 +424,7 @@ class RktPlan(models.Model):
 
     @api.depends("line_ids.budget")
     def _compute_line_stats(self):
-        stats = {
-            plan: (count, budget)
-            for plan, count, budget in self.env["rkt.plan.line"]._read_group(
-                [("plan_id", "in", self.ids)], ["plan_id"], ["__count", "budget:sum"]
-            )
-        }
+        stats = self.env["rkt.plan.line"]._get_stats_by("plan_id", self)
         for plan in self:
             plan.line_count, plan.budget_total = stats.get(plan._origin, (0, 0.0))
 

@@ -130,12 +130,7 @@ class RktPlanForm(models.Model):
 
     @api.depends("line_ids.budget")
     def _compute_line_stats(self):
-        stats = {
-            form: (count, budget)
-            for form, count, budget in self.env["rkt.plan.line"]._read_group(
-                [("form_id", "in", self.ids)], ["form_id"], ["__count", "budget:sum"]
-            )
-        }
+        stats = self.env["rkt.plan.line"]._get_stats_by("form_id", self)
         for form in self:
             form.line_count, form.budget_total = stats.get(form._origin, (0, 0.0))
 

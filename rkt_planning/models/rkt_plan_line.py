@@ -161,3 +161,14 @@ class RktPlanLine(models.Model):
                     plan=line.plan_id.name,
                 )
             )
+
+    @api.model
+    def _get_stats_by(self, field_name, records):
+        """``{record: (number of lines, total budget)}`` of ``records``, the plans
+        or division forms the lines belong to through ``field_name``."""
+        return {
+            record: (count, budget)
+            for record, count, budget in self._read_group(
+                [(field_name, "in", records.ids)], [field_name], ["__count", "budget:sum"]
+            )
+        }
