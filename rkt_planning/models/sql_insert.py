@@ -29,8 +29,9 @@ def insert_records(model, vals_list):
     """
     if not vals_list:
         return model.browse()
-    model = model.with_context(clean_context(model.env.context))
-    env = model.env
+    # without the caller's default_* keys, which would be taken as defaults
+    env = model.env(context=clean_context(model.env.context))
+    model = model.with_env(env)
     names = list(vals_list[0])
     fields = model._fields
     for name in names:
