@@ -5,6 +5,67 @@ from odoo import api, fields, models
 
 _logger = logging.getLogger(__name__)
 
+# The programmes and activities (Program / Kegiatan) the demo lines serve.
+DINKES_PLANNING = {
+    "program_code": "1.02.01",
+    "program_name": "Program Penunjang Urusan Pemerintahan Daerah Kabupaten/Kota",
+    "activity_code": "1.02.01.2.01",
+    "activity_name": "Perencanaan, Penganggaran, dan Evaluasi Kinerja Perangkat Daerah",
+}
+
+DINKES_UKM = {
+    "program_code": "1.02.02",
+    "program_name": "Program Pemenuhan Upaya Kesehatan Perorangan dan Upaya "
+    "Kesehatan Masyarakat",
+    "activity_code": "1.02.02.2.02",
+    "activity_name": "Penyediaan Layanan Kesehatan untuk UKM dan UKP Rujukan "
+    "Tingkat Daerah Kabupaten/Kota",
+}
+
+DINKES_UKP = {
+    "program_code": "1.02.02",
+    "program_name": "Program Pemenuhan Upaya Kesehatan Perorangan dan Upaya "
+    "Kesehatan Masyarakat",
+    "activity_code": "1.02.02.2.01",
+    "activity_name": "Penyediaan Fasilitas Pelayanan Kesehatan untuk UKM dan UKP "
+    "Kewenangan Daerah Kabupaten/Kota",
+}
+
+BKPSDM_PLANNING = {
+    "program_code": "5.04.01",
+    "program_name": "Program Penunjang Urusan Pemerintahan Daerah Kabupaten/Kota",
+    "activity_code": "5.04.01.2.01",
+    "activity_name": "Perencanaan, Penganggaran, dan Evaluasi Kinerja Perangkat Daerah",
+}
+
+BKPSDM_PROCUREMENT = {
+    "program_code": "5.04.02",
+    "program_name": "Program Kepegawaian Daerah",
+    "activity_code": "5.04.02.2.01",
+    "activity_name": "Pengadaan, Pemberhentian dan Informasi Kepegawaian ASN",
+}
+
+BKPSDM_TRANSFER = {
+    "program_code": "5.04.02",
+    "program_name": "Program Kepegawaian Daerah",
+    "activity_code": "5.04.02.2.02",
+    "activity_name": "Mutasi dan Promosi ASN",
+}
+
+BKPSDM_COMPETENCE = {
+    "program_code": "5.04.03",
+    "program_name": "Program Pengembangan Sumber Daya Manusia",
+    "activity_code": "5.04.03.2.01",
+    "activity_name": "Pengembangan Kompetensi Teknis dan Fungsional ASN",
+}
+
+BKPSDM_PERFORMANCE = {
+    "program_code": "5.04.02",
+    "program_name": "Program Kepegawaian Daerah",
+    "activity_code": "5.04.02.2.04",
+    "activity_name": "Penilaian dan Evaluasi Kinerja Aparatur",
+}
+
 # The lines each division of the demo agencies proposes (Sasaran Strategis,
 # Indikator Kinerja, Target, Satuan, Program / Kegiatan / Sub Kegiatan with the
 # codes of the Kepmendagri nomenclature, Anggaran in rupiah).  The figures are
@@ -17,10 +78,7 @@ DINKES_LINES = {
             "target": {0: "72", 1: "75"},
             "uom": "nilai",
             "is_iku": True,
-            "program_code": "1.02.01",
-            "program_name": "Program Penunjang Urusan Pemerintahan Daerah Kabupaten/Kota",
-            "activity_code": "1.02.01.2.01",
-            "activity_name": "Perencanaan, Penganggaran, dan Evaluasi Kinerja Perangkat Daerah",
+            **DINKES_PLANNING,
             "sub_activity_code": "1.02.01.2.01.0001",
             "sub_activity_name": "Penyusunan Dokumen Perencanaan Perangkat Daerah",
             "budget": 185_000_000,
@@ -31,10 +89,7 @@ DINKES_LINES = {
             "indicator": "Persentase laporan kinerja dan keuangan yang disampaikan tepat waktu",
             "target": {0: "100", 1: "100"},
             "uom": "%",
-            "program_code": "1.02.01",
-            "program_name": "Program Penunjang Urusan Pemerintahan Daerah Kabupaten/Kota",
-            "activity_code": "1.02.01.2.01",
-            "activity_name": "Perencanaan, Penganggaran, dan Evaluasi Kinerja Perangkat Daerah",
+            **DINKES_PLANNING,
             "sub_activity_code": "1.02.01.2.01.0006",
             "sub_activity_name": "Koordinasi dan Penyusunan Laporan Capaian Kinerja dan "
             "Ikhtisar Realisasi Kinerja SKPD",
@@ -50,12 +105,7 @@ DINKES_LINES = {
             "target": {0: "98", 1: "100"},
             "uom": "%",
             "is_iku": True,
-            "program_code": "1.02.02",
-            "program_name": "Program Pemenuhan Upaya Kesehatan Perorangan dan Upaya "
-            "Kesehatan Masyarakat",
-            "activity_code": "1.02.02.2.02",
-            "activity_name": "Penyediaan Layanan Kesehatan untuk UKM dan UKP Rujukan "
-            "Tingkat Daerah Kabupaten/Kota",
+            **DINKES_UKM,
             "sub_activity_code": "1.02.02.2.02.0001",
             "sub_activity_name": "Pengelolaan Pelayanan Kesehatan Ibu Hamil",
             "budget": 420_000_000,
@@ -67,12 +117,7 @@ DINKES_LINES = {
             "target": {0: "≤ 16", 1: "≤ 14"},
             "uom": "%",
             "is_iku": True,
-            "program_code": "1.02.02",
-            "program_name": "Program Pemenuhan Upaya Kesehatan Perorangan dan Upaya "
-            "Kesehatan Masyarakat",
-            "activity_code": "1.02.02.2.02",
-            "activity_name": "Penyediaan Layanan Kesehatan untuk UKM dan UKP Rujukan "
-            "Tingkat Daerah Kabupaten/Kota",
+            **DINKES_UKM,
             "sub_activity_code": "1.02.02.2.02.0004",
             "sub_activity_name": "Pengelolaan Pelayanan Kesehatan Balita",
             "budget": 1_250_000_000,
@@ -88,12 +133,7 @@ DINKES_LINES = {
             "target": {0: "95", 1: "100"},
             "uom": "%",
             "is_iku": True,
-            "program_code": "1.02.02",
-            "program_name": "Program Pemenuhan Upaya Kesehatan Perorangan dan Upaya "
-            "Kesehatan Masyarakat",
-            "activity_code": "1.02.02.2.02",
-            "activity_name": "Penyediaan Layanan Kesehatan untuk UKM dan UKP Rujukan "
-            "Tingkat Daerah Kabupaten/Kota",
+            **DINKES_UKM,
             "sub_activity_code": "1.02.02.2.02.0011",
             "sub_activity_name": "Pengelolaan Pelayanan Kesehatan Orang Terduga "
             "Tuberkulosis",
@@ -106,12 +146,7 @@ DINKES_LINES = {
             "indicator": "Cakupan imunisasi dasar lengkap pada bayi",
             "target": {0: "≥ 93", 1: "≥ 95"},
             "uom": "%",
-            "program_code": "1.02.02",
-            "program_name": "Program Pemenuhan Upaya Kesehatan Perorangan dan Upaya "
-            "Kesehatan Masyarakat",
-            "activity_code": "1.02.02.2.02",
-            "activity_name": "Penyediaan Layanan Kesehatan untuk UKM dan UKP Rujukan "
-            "Tingkat Daerah Kabupaten/Kota",
+            **DINKES_UKM,
             "sub_activity_code": "1.02.02.2.02.0020",
             "sub_activity_name": "Pengelolaan Pelayanan Kesehatan Imunisasi",
             "budget": 275_500_000,
@@ -124,12 +159,7 @@ DINKES_LINES = {
             "kesehatan sesuai standar",
             "target": {0: "90", 1: "100"},
             "uom": "%",
-            "program_code": "1.02.02",
-            "program_name": "Program Pemenuhan Upaya Kesehatan Perorangan dan Upaya "
-            "Kesehatan Masyarakat",
-            "activity_code": "1.02.02.2.02",
-            "activity_name": "Penyediaan Layanan Kesehatan untuk UKM dan UKP Rujukan "
-            "Tingkat Daerah Kabupaten/Kota",
+            **DINKES_UKM,
             "sub_activity_code": "1.02.02.2.02.0008",
             "sub_activity_name": "Pengelolaan Pelayanan Kesehatan Penderita Hipertensi",
             "budget": 198_750_000,
@@ -143,12 +173,7 @@ DINKES_LINES = {
             "target": {0: "100", 1: "100"},
             "uom": "%",
             "is_iku": True,
-            "program_code": "1.02.02",
-            "program_name": "Program Pemenuhan Upaya Kesehatan Perorangan dan Upaya "
-            "Kesehatan Masyarakat",
-            "activity_code": "1.02.02.2.01",
-            "activity_name": "Penyediaan Fasilitas Pelayanan Kesehatan untuk UKM dan UKP "
-            "Kewenangan Daerah Kabupaten/Kota",
+            **DINKES_UKP,
             "sub_activity_code": "1.02.02.2.01.0014",
             "sub_activity_name": "Pengadaan Alat Kesehatan/Alat Penunjang Medik Fasilitas "
             "Pelayanan Kesehatan",
@@ -160,12 +185,7 @@ DINKES_LINES = {
             "indicator": "Persentase ketersediaan obat esensial di puskesmas",
             "target": {0: "≥ 92", 1: "≥ 95"},
             "uom": "%",
-            "program_code": "1.02.02",
-            "program_name": "Program Pemenuhan Upaya Kesehatan Perorangan dan Upaya "
-            "Kesehatan Masyarakat",
-            "activity_code": "1.02.02.2.01",
-            "activity_name": "Penyediaan Fasilitas Pelayanan Kesehatan untuk UKM dan UKP "
-            "Kewenangan Daerah Kabupaten/Kota",
+            **DINKES_UKP,
             "sub_activity_code": "1.02.02.2.01.0016",
             "sub_activity_name": "Pengadaan Obat, Bahan Habis Pakai, Bahan Medis Habis "
             "Pakai, Vaksin, Makanan dan Minuman di Fasilitas Kesehatan",
@@ -178,12 +198,7 @@ DINKES_LINES = {
             "target": {0: "≥ 98", 1: "≥ 98"},
             "uom": "%",
             "is_iku": True,
-            "program_code": "1.02.02",
-            "program_name": "Program Pemenuhan Upaya Kesehatan Perorangan dan Upaya "
-            "Kesehatan Masyarakat",
-            "activity_code": "1.02.02.2.02",
-            "activity_name": "Penyediaan Layanan Kesehatan untuk UKM dan UKP Rujukan "
-            "Tingkat Daerah Kabupaten/Kota",
+            **DINKES_UKM,
             "sub_activity_code": "1.02.02.2.02.0036",
             "sub_activity_name": "Pengelolaan Jaminan Kesehatan Masyarakat",
             "budget": 3_600_000_000,
@@ -200,10 +215,7 @@ BKPSDM_LINES = {
             "target": {1: "74"},
             "uom": "nilai",
             "is_iku": True,
-            "program_code": "5.04.01",
-            "program_name": "Program Penunjang Urusan Pemerintahan Daerah Kabupaten/Kota",
-            "activity_code": "5.04.01.2.01",
-            "activity_name": "Perencanaan, Penganggaran, dan Evaluasi Kinerja Perangkat Daerah",
+            **BKPSDM_PLANNING,
             "sub_activity_code": "5.04.01.2.01.0001",
             "sub_activity_name": "Penyusunan Dokumen Perencanaan Perangkat Daerah",
             "budget": 120_000_000,
@@ -218,10 +230,7 @@ BKPSDM_LINES = {
             "target": {1: "100"},
             "uom": "%",
             "is_iku": True,
-            "program_code": "5.04.02",
-            "program_name": "Program Kepegawaian Daerah",
-            "activity_code": "5.04.02.2.01",
-            "activity_name": "Pengadaan, Pemberhentian dan Informasi Kepegawaian ASN",
+            **BKPSDM_PROCUREMENT,
             "sub_activity_code": "5.04.02.2.01.0003",
             "sub_activity_name": "Pengelolaan Data dan Sistem Informasi Kepegawaian",
             "budget": 235_000_000,
@@ -233,10 +242,7 @@ BKPSDM_LINES = {
             "indicator": "Persentase usulan pensiun ASN yang diproses tepat waktu",
             "target": {1: "100"},
             "uom": "%",
-            "program_code": "5.04.02",
-            "program_name": "Program Kepegawaian Daerah",
-            "activity_code": "5.04.02.2.01",
-            "activity_name": "Pengadaan, Pemberhentian dan Informasi Kepegawaian ASN",
+            **BKPSDM_PROCUREMENT,
             "sub_activity_code": "5.04.02.2.01.0002",
             "sub_activity_name": "Pengelolaan Pemberhentian ASN",
             "budget": 85_000_000,
@@ -250,10 +256,7 @@ BKPSDM_LINES = {
             "target": {1: "Baik"},
             "uom": "kategori",
             "is_iku": True,
-            "program_code": "5.04.02",
-            "program_name": "Program Kepegawaian Daerah",
-            "activity_code": "5.04.02.2.02",
-            "activity_name": "Mutasi dan Promosi ASN",
+            **BKPSDM_TRANSFER,
             "sub_activity_code": "5.04.02.2.02.0002",
             "sub_activity_name": "Pengelolaan Promosi ASN",
             "budget": 310_000_000,
@@ -267,10 +270,7 @@ BKPSDM_LINES = {
             "target": {1: "≥ 71"},
             "uom": "nilai",
             "is_iku": True,
-            "program_code": "5.04.03",
-            "program_name": "Program Pengembangan Sumber Daya Manusia",
-            "activity_code": "5.04.03.2.01",
-            "activity_name": "Pengembangan Kompetensi Teknis dan Fungsional ASN",
+            **BKPSDM_COMPETENCE,
             "sub_activity_code": "5.04.03.2.01.0001",
             "sub_activity_name": "Pengembangan Kompetensi Teknis",
             "budget": 640_000_000,
@@ -282,10 +282,7 @@ BKPSDM_LINES = {
             "sedikit 20 jam pelajaran",
             "target": {1: "≥ 80"},
             "uom": "%",
-            "program_code": "5.04.03",
-            "program_name": "Program Pengembangan Sumber Daya Manusia",
-            "activity_code": "5.04.03.2.01",
-            "activity_name": "Pengembangan Kompetensi Teknis dan Fungsional ASN",
+            **BKPSDM_COMPETENCE,
             "sub_activity_code": "5.04.03.2.01.0002",
             "sub_activity_name": "Sertifikasi, Kelembagaan, Pengembangan Kompetensi "
             "Manajerial dan Fungsional",
@@ -300,10 +297,7 @@ BKPSDM_LINES = {
             "target": {1: "100"},
             "uom": "%",
             "is_iku": True,
-            "program_code": "5.04.02",
-            "program_name": "Program Kepegawaian Daerah",
-            "activity_code": "5.04.02.2.04",
-            "activity_name": "Penilaian dan Evaluasi Kinerja Aparatur",
+            **BKPSDM_PERFORMANCE,
             "sub_activity_code": "5.04.02.2.04.0001",
             "sub_activity_name": "Pengelolaan Penilaian Kinerja dan Disiplin ASN",
             "budget": 175_000_000,
@@ -314,10 +308,7 @@ BKPSDM_LINES = {
             "indicator": "Persentase pelanggaran disiplin ASN yang ditindaklanjuti",
             "target": {1: "100"},
             "uom": "%",
-            "program_code": "5.04.02",
-            "program_name": "Program Kepegawaian Daerah",
-            "activity_code": "5.04.02.2.04",
-            "activity_name": "Penilaian dan Evaluasi Kinerja Aparatur",
+            **BKPSDM_PERFORMANCE,
             "sub_activity_code": "5.04.02.2.04.0002",
             "sub_activity_name": "Penghargaan dan Penegakan Disiplin ASN",
             "budget": 92_500_000,
