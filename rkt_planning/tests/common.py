@@ -190,25 +190,37 @@ class RktCommon(TransactionCase):
         planner_plan.meeting_start = "2027-01-12 02:00:00"
         planner_plan.action_schedule_meeting()
 
-    def fill_form(self, form, user, count=2):
-        form = self.as_user(form, user)
-        self.env["rkt.plan.line"].with_user(user).with_context(
-            allowed_company_ids=user.company_ids.ids
-        ).create(
-            [
-                {
-                    "form_id": form.id,
-                    "strategic_objective": f"Sasaran {form.department_id.name}",
-                    "indicator": f"Indikator {index} {form.department_id.name}",
-                    "target": "≥ 80",
-                    "target_value": 80,
-                    "uom": "%",
-                    "budget": 1000000 * (index + 1),
-                }
-                for index in range(count)
-            ]
+    def add_lines(self, form, user, count=2, **values):
+        """``count`` lines entered on ``form`` by ``user`` in one save.  ``values``
+        go to every line; a callable value is called with the line's index."""
+        division = form.department_id.name
+        return (
+            self.env["rkt.plan.line"]
+            .with_user(user)
+            .with_context(allowed_company_ids=user.company_ids.ids)
+            .create(
+                [
+                    {
+                        "form_id": form.id,
+                        "strategic_objective": f"Sasaran {division}",
+                        "indicator": f"Indikator {index} {division}",
+                        "target": "≥ 80",
+                        "target_value": 80,
+                        "uom": "%",
+                        "budget": 1000000 * (index + 1),
+                        **{
+                            key: value(index) if callable(value) else value
+                            for key, value in values.items()
+                        },
+                    }
+                    for index in range(count)
+                ]
+            )
         )
-        form.action_submit()
+
+    def fill_form(self, form, user, count=2):
+        self.add_lines(form, user, count)
+        self.as_user(form, user).action_submit()
 
     def run_to_fill(self, plan, agency=None):
         agency = agency or self.agency

@@ -59,23 +59,13 @@ class TestRktPerformance(RktCommon):
             func()
 
     def _fill(self, form, user, count):
-        self.env["rkt.plan.line"].with_user(user).with_context(
-            allowed_company_ids=user.company_ids.ids
-        ).create(
-            [
-                {
-                    "form_id": form.id,
-                    "strategic_objective": f"Sasaran {index // 5}",
-                    "indicator": f"Indikator {index} {form.department_id.name}",
-                    "target": "≥ 80",
-                    "target_value": 80,
-                    "uom": "%",
-                    "program_code": "5.01.01",
-                    "program_name": "Program Penunjang Urusan Pemerintahan Daerah",
-                    "budget": 1000000 * (index + 1),
-                }
-                for index in range(count)
-            ]
+        self.add_lines(
+            form,
+            user,
+            count,
+            strategic_objective=lambda index: f"Sasaran {index // 5}",
+            program_code="5.01.01",
+            program_name="Program Penunjang Urusan Pemerintahan Daerah",
         )
 
     def _run_procedure(self, agency, year, lines, measured):
