@@ -61,10 +61,11 @@ def rel(path):
     return str(path)
 
 
-def git_head():
+def _git(*args):
+    """The output of ``git args`` in the repository (None if git is unusable)."""
     try:
         out = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
+            ["git", *args],
             cwd=REPO_ROOT,
             capture_output=True,
             text=True,
@@ -72,24 +73,21 @@ def git_head():
         )
     except (OSError, subprocess.CalledProcessError):
         return None
-    return out.stdout.strip() or None
+    return out.stdout
+
+
+def git_head():
+    return (_git("rev-parse", "HEAD") or "").strip() or None
 
 
 def git_dirty():
     """Uncommitted changes outside .test-results/ (None if git is unusable)."""
-    try:
-        out = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=normal"],
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    except (OSError, subprocess.CalledProcessError):
+    out = _git("status", "--porcelain", "--untracked-files=normal")
+    if out is None:
         return None
     lines = [
         line
-        for line in out.stdout.splitlines()
+        for line in out.splitlines()
         if line.strip() and ".test-results/" not in line
     ]
     return bool(lines)
