@@ -39,7 +39,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
 from datetime import datetime, timedelta
 from datetime import time as time_of_day
@@ -308,7 +307,6 @@ class Bench:
     def run_sop(self, agency, year, lines, measured):
         """Run the whole SOP on a new plan of ``agency``; measure it if ``measured``."""
         users = agency["users"]
-        division_users = agency["division_users"]
 
         def step(key, label, func, note="", group="transition"):
             if measured:

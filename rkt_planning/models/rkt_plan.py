@@ -11,7 +11,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
-from .rkt_sop_step import DECISION_KINDS, DIVISION_KINDS, ROLE_CODES
+from .rkt_sop_step import DIVISION_KINDS, ROLE_CODES
 
 # Only the workflow engine of this module may write these fields.  It does so with
 # this object in its context, which no RPC call can forge (a context sent over the

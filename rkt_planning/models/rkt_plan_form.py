@@ -1,6 +1,6 @@
 from contextlib import contextmanager
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .rkt_plan import ENGINE_TOKEN

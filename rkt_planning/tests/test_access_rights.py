@@ -32,7 +32,7 @@ class TestRktAccessStates(RktCommon):
         users["division"] = self.agency.division_users[0]
         return users
 
-    def _attempts(self, plan):
+    def _attempts(self):
         return {
             "start": lambda p: p.action_start(),
             "complete": lambda p: p.complete_step("hasil"),
@@ -47,7 +47,7 @@ class TestRktAccessStates(RktCommon):
         """Every role outside ``allowed_roles`` is refused every action."""
         number = plan.step_id.number
         for role, user in self._users().items():
-            for name, attempt in self._attempts(plan).items():
+            for name, attempt in self._attempts().items():
                 if role in allowed_roles and (
                     allowed_actions is None or name in allowed_actions
                 ):

@@ -78,7 +78,7 @@ class TestRktSop(RktCommon):
         return sop, steps
 
     def test_duration_positive(self):
-        sop, steps = self._new_sop()
+        _sop, steps = self._new_sop()
         with self.assertRaisesRegex(ValidationError, "at least one working day"):
             steps[1].duration = 0
 
@@ -105,7 +105,7 @@ class TestRktSop(RktCommon):
             decision.return_step_id = False
 
     def test_step_needs_a_role(self):
-        sop, steps = self._new_sop()
+        _sop, steps = self._new_sop()
         with self.assertRaisesRegex(ValidationError, "at least one executor role"):
             steps[1].role_team = False
 
