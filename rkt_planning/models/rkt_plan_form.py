@@ -3,7 +3,6 @@ from contextlib import contextmanager
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .rkt_plan import ENGINE_TOKEN
 from .sql_insert import insert_records, insert_relation
 
 FORM_STATES = [
@@ -28,13 +27,28 @@ class RktPlanForm(models.Model):
     """
 
     _name = "rkt.plan.form"
-    _inherit = ["mail.thread", "mail.activity.mixin", "rkt.alert.mixin"]
+    _inherit = [
+        "rkt.engine.guard.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "rkt.alert.mixin",
+    ]
     _description = "RKT Division Form"
     _order = "plan_id, sequence, id"
     _check_company_auto = True
     _rec_names_search = ["plan_id.name", "department_id.name"]
     # Everyone who reads a plan or a division form may discuss it in the chatter.
     _mail_post_access = "read"
+    _rkt_engine_fields = (
+        "state",
+        "date_deadline",
+        "return_reason",
+        "date_submitted",
+        "last_reminder_date",
+        "reminder_count",
+        "escalation_level",
+    )
+    _rkt_create_only_fields = ("plan_id",)
 
     plan_id = fields.Many2one(
         "rkt.plan", string="RKT", required=True, ondelete="cascade", index=True
@@ -157,10 +171,6 @@ class RktPlanForm(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self._is_engine():
-            for vals in vals_list:
-                if set(vals) & {"state", "date_deadline", "return_reason"}:
-                    raise UserError(self._engine_message())
         forms = super().create(vals_list)
         if not self._is_engine():
             forms.plan_id._check_draft_divisions()
@@ -168,17 +178,7 @@ class RktPlanForm(models.Model):
 
     def write(self, vals):
         if not self._is_engine():
-            if set(vals) & {
-                "state",
-                "date_deadline",
-                "return_reason",
-                "date_submitted",
-                "last_reminder_date",
-                "reminder_count",
-                "escalation_level",
-            }:
-                raise UserError(self._engine_message())
-            if set(vals) & {"plan_id", "department_id", "head_employee_id"}:
+            if {"department_id", "head_employee_id"} & vals.keys():
                 self.plan_id._check_draft_divisions()
             self.plan_id._check_not_locked()
         return super().write(vals)
@@ -255,20 +255,12 @@ class RktPlanForm(models.Model):
         self.plan_id._check_corrections_done()
         return True
 
-    def _is_engine(self):
-        return self.env.context.get("rkt_planning_engine") is ENGINE_TOKEN
-
-    def _engine_message(self):
-        return self.env._(
-            "The status of a division form changes only through its buttons."
-        )
-
     def _set_state(self, state, deadline=None, extra=None):
         vals = dict(extra or {}, state=state)
         if deadline is not None:
             # a new deadline: the alerts of the old one are history
             vals.update(date_deadline=deadline, last_reminder_date=False, escalation_level=0)
-        return self.with_context(rkt_planning_engine=ENGINE_TOKEN).write(vals)
+        return self._engine_write(vals)
 
     def _get_reviewable_forms(self):
         """The forms of self that the current user may accept or return now."""
