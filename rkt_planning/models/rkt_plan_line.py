@@ -131,7 +131,7 @@ class RktPlanLine(models.Model):
             return
         plans = self.plan_id
         plans._check_not_locked()
-        acting = self.env["rkt.delegation"]._get_acting_employees(self.env.user)
+        acting = self.env["rkt.plan.form"]._get_user_division_officials()
         capacities = plans._get_user_capacities()
         editors = {
             plan.id
