@@ -449,11 +449,12 @@ class RktPlanEngine(models.AbstractModel):
             return
         for plan in self:
             company = plan.company_id
-            if plan.head_employee_id.user_id == self.env.user:
-                continue  # the head chooses
+            default_head = self._get_default_head(company)
+            if default_head.user_id == self.env.user:
+                continue  # the agency's head chooses
             departments = self._get_default_departments(company)
             expected = {
-                "head": self._get_default_head(company),
+                "head": default_head,
                 "secretary": company.rkt_secretary_employee_id,
                 "planner": company.rkt_planner_employee_id,
                 "team": company.rkt_team_employee_ids,
@@ -545,9 +546,8 @@ class RktPlanEngine(models.AbstractModel):
             if role not in needed:
                 continue
             group = self.env.ref(ROLE_GROUPS[role])
-            # groups_id holds the implied groups too; read for all users at once
             for employee in employees.filtered("user_id"):
-                if group not in employee.user_id.groups_id:
+                if not employee.user_id.has_group(ROLE_GROUPS[role]):
                     problems.append(
                         self.env._(
                             "%(official)s, %(role)s, lacks the group '%(group)s'",

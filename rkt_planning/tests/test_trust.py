@@ -79,7 +79,7 @@ class TestRktTrust(RktCommon):
             user=self.agency.users["planner"],
             context=dict(self.env.context, allowed_company_ids=self.agency.company.ids),
         )
-        with self.assertRaisesRegex(UserError, "settings"):
+        with self.assertRaises(UserError) as refused:
             env["rkt.plan"].create(
                 {
                     "company_id": self.agency.company.id,
@@ -89,6 +89,7 @@ class TestRktTrust(RktCommon):
                     "head_employee_id": self.agency.employees["planner"].id,
                 }
             )
+        self.assertIn("settings", str(refused.exception))
         self.assertFalse(self.env["rkt.plan"].search([("year", "=", 2031)]))
 
     def test_role_needs_its_group(self):
@@ -177,7 +178,7 @@ class TestRktTrust(RktCommon):
         for record, user, vals in attempts:
             with self.subTest(model=record._name, vals=vals):
                 before = record.read(list(vals))[0]
-                with self.assertRaises((UserError, AccessError)):
+                with self.assertRaises(UserError):
                     self.as_user(record, user).write(vals)
                 record.invalidate_recordset()
                 self.assertEqual(record.read(list(vals))[0], before)
@@ -186,7 +187,7 @@ class TestRktTrust(RktCommon):
         self.as_user(form, head).action_submit()
         with self.assertRaises(UserError):
             self.as_user(form, team).write({"is_open": True})
-        with self.assertRaises((UserError, AccessError)):
+        with self.assertRaises(UserError):
             self.as_user(line, head).write({"target": "100"})
         # create and copy: no engine field
         with self.assertRaises(UserError):
@@ -209,7 +210,7 @@ class TestRktTrust(RktCommon):
         )
         self.start(plan)
         planner = self.agency.users["planner"]
-        with self.assertRaises((UserError, AccessError)):
+        with self.assertRaises(UserError):
             self.as_user(plan, planner).complete_step("jadwal", [foreign.id])
         self.assertEqual(plan.step_id.number, 2)
         mine = self.as_user(self.env["ir.attachment"], planner).create(
