@@ -236,27 +236,16 @@ class RktPlanEngine(models.AbstractModel):
     def _lock_for_transition(self, expected_step_id=None):
         """Serialise every transition of these plans, explicit or automatic.
 
-        Odoo's transactions read a snapshot (REPEATABLE READ): two division heads
-        submitting the last two forms at once would each see the other's form still
-        open, and neither would close the fill step.  Every transition therefore
-        first *updates* the plan's row (a no-op update, in id order): the second
-        transaction waits for the first and, once it commits, fails with a
-        serialization error, which Odoo's RPC layer retries in a new transaction
-        that sees the first one's work.  What the transition decides on is read
-        after this point.
+        Two division heads submitting the last two forms at once would each see
+        the other's form still open (each transaction reads its own snapshot), and
+        neither would close the fill step.  Every transition therefore first takes
+        the plan's row (``_rkt_lock_rows``): the second waits for the first, and is
+        retried after it.  What the transition decides on is read after this point.
 
         :param expected_step_id: the step the caller saw; a plan that has moved on
             since is refused with a clear message.
         """
-        if not self:
-            return
-        self.env.cr.execute(
-            SQL(
-                "UPDATE rkt_plan SET write_date = write_date WHERE id IN "
-                "(SELECT id FROM rkt_plan WHERE id IN %s ORDER BY id FOR UPDATE)",
-                tuple(self.ids),
-            )
-        )
+        self._rkt_lock_rows()
         expected = self._get_expected_step_id(expected_step_id)
         if expected:
             stale = self.filtered(lambda p: p.step_id.id != expected)

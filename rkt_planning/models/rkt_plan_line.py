@@ -129,6 +129,9 @@ class RktPlanLine(models.Model):
         """
         if self._is_engine():
             return
+        # an edit and the submission (or return) of its form serialise: the edit
+        # is decided on the form's state after the other one committed
+        self.form_id._rkt_lock_rows()
         plans = self.plan_id
         plans._check_not_locked()
         acting = self.env["rkt.plan.form"]._get_user_division_officials()

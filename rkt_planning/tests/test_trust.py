@@ -200,6 +200,27 @@ class TestRktTrust(RktCommon):
                 {"state": "signed"}
             )
 
+    def test_import_cannot_set_engine_fields(self):
+        plan = self._make_plan()
+        self.run_to_fill(plan)
+        form = plan.form_ids[0]
+        head = form.head_employee_id.user_id
+        lines = self.as_user(self.env["rkt.plan.line"], head)
+        result = lines.load(
+            ["form_id/.id", "indicator", "target", "uom", "is_compiled"],
+            [[str(form.id), "Indikator impor", "80", "%", "1"]],
+        )
+        self.assertFalse(result["ids"])
+        self.assertTrue(result["messages"])
+        self.assertFalse(form.line_ids)
+        # the same row without the engine's field imports
+        result = lines.load(
+            ["form_id/.id", "indicator", "target", "uom"],
+            [[str(form.id), "Indikator impor", "80", "%"]],
+        )
+        self.assertEqual(len(result["ids"]), 1)
+        self.assertFalse(form.line_ids.is_compiled)
+
     def test_complete_step_links_only_this_plans_documents(self):
         """Issue 11 (7): complete_step linked any attachment id."""
         plan = self._make_plan()
