@@ -5,8 +5,6 @@ from collections import OrderedDict
 
 from odoo import api, models
 
-from .rkt_plan_signature import SIGNING_CONTEXT_KEY
-
 # The reports of this module: printed with their letterhead in the body, without
 # wkhtmltopdf header or footer, without Odoo's report assets (their styles are in
 # the template), on the paper of the agency.
@@ -123,13 +121,7 @@ class IrActionsReport(models.Model):
         to sign it (see rkt.plan.signed.document._create_signature)."""
         if plan.state not in ("signed", "archived") or not plan.signed_date:
             return False
-        pending = self.env.context.get(SIGNING_CONTEXT_KEY)
-        return not (
-            isinstance(pending, models.BaseModel)
-            and pending._name == "rkt.plan.signature"
-            and pending.plan_id.id == plan.id
-            and not plan.signature_id
-        )
+        return not plan._get_pending_signature()
 
     def retrieve_attachment(self, record):
         # The RKT never adopts a stored attachment (Odoo finds it by its name, which

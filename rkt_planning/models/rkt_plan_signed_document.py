@@ -79,6 +79,7 @@ class RktPlanSignedDocument(models.AbstractModel):
         readonly=True,
         copy=False,
         index="btree_not_null",
+        ondelete="restrict",
         help="The signature record: what was signed, as printed, and the signed file.",
     )
     signed_sha256 = fields.Char(
@@ -199,18 +200,25 @@ class RktPlanSignedDocument(models.AbstractModel):
             },
         }
 
-    def _get_printed_signature(self):
-        """The signature whose block the report prints: the plan's signature record,
-        or the one the engine is making while it renders the signed RKT."""
+    def _get_pending_signature(self):
+        """The signature the engine is making while it renders this RKT to sign it
+        (an in-memory record in the context), else an empty recordset."""
         self.ensure_one()
         pending = self.env.context.get(SIGNING_CONTEXT_KEY)
         if (
             isinstance(pending, models.BaseModel)
             and pending._name == "rkt.plan.signature"
             and pending.plan_id.id == self.id
+            and not self.signature_id
         ):
             return pending
-        return self.signature_id
+        return self.env["rkt.plan.signature"]
+
+    def _get_printed_signature(self):
+        """The signature whose block the report prints: the one being made while
+        the engine renders the signed RKT, else the plan's signature record."""
+        self.ensure_one()
+        return self._get_pending_signature() or self.signature_id
 
     def _get_verification_code(self, digest=None):
         """The first 64 bits of the content digest, printed under the QR code."""
@@ -267,7 +275,8 @@ class RktPlanSignedDocument(models.AbstractModel):
             "capacity": self.signed_capacity,
             "signed_date": self.signed_date,
             "signed_at": fields.Datetime.now(),
-            "lang": lang,
+            # without a language in the context, the report prints its source terms
+            "lang": lang or "en_US",
             "content": content,
             "content_sha256": sha256_hex(content),
         }

@@ -161,8 +161,10 @@ class TestRktSignature(RktCommon):
             with self.subTest(role=role):
                 own = self.as_user(signature, user)
                 # every RKT role reads it
-                self.assertEqual(own.read(["content_sha256"])[0]["content_sha256"],
-                                 signature.content_sha256)
+                self.assertEqual(
+                    own.read(["content_sha256"])[0]["content_sha256"],
+                    signature.content_sha256,
+                )
                 with self.assertRaises(AccessError), self.cr.savepoint():
                     own.write({"content_sha256": "0" * 64})
                 with self.assertRaises(AccessError), self.cr.savepoint():
