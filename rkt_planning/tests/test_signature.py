@@ -314,7 +314,9 @@ class TestRktSignature(RktCommon):
         self.env.invalidate_all()
         self.assertEqual(self._check(plan), "ok")
         # ... or the signed content
-        signature.write({"content": signature.content.replace("H. AHMAD", "X. AHMAD")})
+        signature.sudo().write(
+            {"content": signature.content.replace("H. AHMAD", "X. AHMAD")}
+        )
         self.assertEqual(self._check(plan), "altered")
         with self.assertRaises(UserError):
             self._render(plan, planner)
