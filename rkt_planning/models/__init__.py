@@ -5,6 +5,7 @@ from . import rkt_sop_step
 from . import rkt_delegation
 from . import rkt_plan_engine
 from . import rkt_plan_activity
+from . import rkt_plan_signature
 from . import rkt_plan_signed_document
 from . import rkt_plan
 from . import rkt_plan_form
@@ -17,6 +18,7 @@ from . import res_config_settings
 from . import hr_employee
 from . import hr_employee_public
 from . import ir_actions_report
+from . import ir_attachment
 from . import report_rkt_plan
 from . import report_rkt_sop
 from . import rkt_demo

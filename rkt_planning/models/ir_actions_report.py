@@ -1,10 +1,9 @@
-import hashlib
+import io
 import os
 import tempfile
 from collections import OrderedDict
 
 from odoo import api, models
-from odoo.exceptions import UserError
 
 # The reports of this module: printed with their letterhead in the body, without
 # wkhtmltopdf header or footer, without Odoo's report assets (their styles are in
@@ -49,6 +48,15 @@ class IrActionsReport(models.Model):
         # template has no agency: the current one's), and merged afterwards.
         streams = OrderedDict()
         for record in self.env[report.model].browse(list(dict.fromkeys(res_ids))):
+            if report.report_name == RKT_PLAN_REPORT and self._is_signed_rkt(record):
+                # a signed RKT is printed from the file of its signature record,
+                # exactly as stored; missing or altered, it is refused, never
+                # rendered anew
+                streams[record.id] = {
+                    "stream": io.BytesIO(record._get_signed_pdf()),
+                    "attachment": None,
+                }
+                continue
             company = record.company_id or self.env.company
             streams.update(
                 super(
@@ -105,20 +113,20 @@ class IrActionsReport(models.Model):
         )
 
     # ------------------------------------------------------------------
-    # The signed RKT: printed from the file stored when it was signed
+    # The signed RKT: printed from its signature record only
     # ------------------------------------------------------------------
 
+    def _is_signed_rkt(self, plan):
+        """Whether ``plan`` is signed and is not the RKT the engine is rendering
+        to sign it (see rkt.plan.signed.document._create_signature)."""
+        if plan.state not in ("signed", "archived") or not plan.signed_date:
+            return False
+        return not plan._get_pending_signature()
+
     def retrieve_attachment(self, record):
-        if self.report_name == RKT_PLAN_REPORT and record.signed_attachment_id:
-            attachment = record.signed_attachment_id
-            if hashlib.sha256(attachment.raw or b"").hexdigest() != record.signed_sha256:
-                raise UserError(
-                    self.env._(
-                        "The stored signed file of RKT %(plan)s no longer matches the "
-                        "SHA-256 recorded when it was signed: it may have been altered. "
-                        "It is not printed; ask an RKT manager to check it.",
-                        plan=record.name,
-                    )
-                )
-            return attachment
+        # The RKT never adopts a stored attachment (Odoo finds it by its name, which
+        # anyone who may attach a file to the plan can choose): a signed RKT is
+        # printed from its signature record, see _render_qweb_pdf_prepare_streams.
+        if self.report_name == RKT_PLAN_REPORT:
+            return None
         return super().retrieve_attachment(record)

@@ -345,12 +345,37 @@ class ReportRktPlan(models.AbstractModel):
     def _get_signature(self, plan, with_qr=True):
         """Place and date, title, name, rank and NIP under the head's signature.
 
-        An acting official (Plt./Plh.) signs with the head's title prefixed and their
-        own name, rank and NIP.  A plan not signed yet gets no name and no date.
+        A signed plan prints the block recorded in its signature (names, NIP and
+        titles as they were when it was signed, whatever changed since); a plan not
+        signed yet prints the agency's current place and title, without name and
+        date.  An acting official (Plt./Plh.) signs with the head's title prefixed
+        and their own name, rank and NIP.
         """
+        signed = bool(plan.state in ("signed", "archived") and plan.signed_date)
+        signature = plan._get_printed_signature() if signed else False
+        if signature:
+            block = signature._get_printed_block()
+        else:
+            signer = plan._get_signer_employee() if signed else plan.env["hr.employee"]
+            block = self._get_signature_block(plan, signer)
+        digest = signature.content_sha256 if signature else plan.signed_digest
+        return {
+            **block,
+            "signed": signed,
+            "qr": with_qr
+            and signed
+            and digest
+            and plan._get_signed_qr_data_uri(digest),
+            "code": plan._get_verification_code(digest) if signed else "",
+        }
+
+    @api.model
+    def _get_signature_block(self, plan, signer):
+        """The signature block of ``plan`` from the current data: the agency's place
+        and head title, ``signer``'s name, rank and NIP (none for a plan not signed
+        yet), in the language of the context."""
         company = plan.company_id
         signed = bool(plan.state in ("signed", "archived") and plan.signed_date)
-        signer = plan._get_signer_employee() if signed else plan.env["hr.employee"]
         prefix = {"plt": "Plt. ", "plh": "Plh. "}.get(plan.signed_capacity, "")
         title = (company.rkt_head_title or f"Kepala {company.name}").upper()
         government = (company.rkt_government_name or "").upper()
@@ -361,7 +386,6 @@ class ReportRktPlan(models.AbstractModel):
         title_lines[-1] += ","
         is_pppk = (signer.rkt_rank or "").startswith("pppk_")
         return {
-            "signed": signed,
             "place": company.rkt_signing_place or company.city or "",
             "date": format_date_id(plan.signed_date) if signed else "",
             "title_lines": title_lines,
@@ -369,9 +393,5 @@ class ReportRktPlan(models.AbstractModel):
             "rank": signer.rkt_rank_label or "",
             "nip": signer.nip_formatted or "",
             "nip_label": "NI PPPK." if is_pppk else "NIP.",
-            "qr": with_qr
-            and signed
-            and plan.signed_digest
-            and plan._get_signed_qr_data_uri(),
-            "code": plan._get_verification_code() if signed else "",
+            "position": signer.rkt_position or "",
         }

@@ -1,13 +1,14 @@
 import base64
-import hashlib
-import json
-import time as pytime
-
 
 from odoo import fields, models
-from odoo.tools.safe_eval import safe_eval
+from odoo.exceptions import UserError
 
-
+from .rkt_plan_signature import (
+    SIGNED_CAPACITIES,
+    SIGNING_CONTEXT_KEY,
+    canonical_json,
+    sha256_hex,
+)
 
 # What the signed content and the RKT document read of each line.
 DOCUMENT_LINE_FIELDS = [
@@ -27,28 +28,40 @@ DOCUMENT_LINE_FIELDS = [
     "budget",
     "is_compiled",
 ]
+# What the signature covers of each line: what the RKT prints of it.  The division's
+# name is not printed: renaming a department leaves the signed content unchanged.
+SIGNED_LINE_FIELDS = (
+    "strategic_objective",
+    "indicator",
+    "target",
+    "uom",
+    "program_code",
+    "program_name",
+    "activity_code",
+    "activity_name",
+    "sub_activity_code",
+    "sub_activity_name",
+)
 # The plan's fields of the signature: only the engine writes them.
 SIGNED_DOCUMENT_FIELDS = (
     "signed_user_id",
     "signed_employee_id",
     "signed_capacity",
     "signed_date",
-    "signed_attachment_id",
+    "signature_id",
     "signed_sha256",
     "signed_digest",
 )
-SIGNED_CAPACITIES = [
-    ("head", "Head of Agency"),
-    ("plt", "Plt. (Acting)"),
-    ("plh", "Plh. (Daily Acting)"),
-]
 
 
 class RktPlanSignedDocument(models.AbstractModel):
-    """The signed RKT: what the signature covers, the stored file and its check."""
+    """The signed RKT: the signature record made when the head signs, the report
+    printed from it, and its check."""
 
     _name = "rkt.plan.signed.document"
     _description = "RKT Signed Document"
+
+    SIGNED_REPORT = "rkt_planning.action_report_rkt_plan"
 
     signed_user_id = fields.Many2one(
         "res.users", string="Signed By (User)", readonly=True, copy=False
@@ -60,24 +73,49 @@ class RktPlanSignedDocument(models.AbstractModel):
         SIGNED_CAPACITIES, string="Signed As", readonly=True, copy=False
     )
     signed_date = fields.Date(readonly=True, copy=False)
-    # -- signed document (see the "Signed document" section at the end) --
-    signed_attachment_id = fields.Many2one(
-        "ir.attachment", string="Signed RKT", readonly=True, copy=False
-    )
-    signed_sha256 = fields.Char(string="SHA-256 of Signed File", readonly=True, copy=False)
-    signed_digest = fields.Char(
-        string="Content Digest",
+    signature_id = fields.Many2one(
+        "rkt.plan.signature",
+        string="Signature",
         readonly=True,
         copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="The signature record: what was signed, as printed, and the signed file.",
+    )
+    signed_sha256 = fields.Char(
+        related="signature_id.pdf_sha256", string="SHA-256 of Signed File"
+    )
+    signed_digest = fields.Char(
+        related="signature_id.content_sha256",
+        string="Content Digest",
         help="Digest of the signed content (lines, signer, date), printed in the QR "
         "code of the signed RKT.",
     )
 
     # ------------------------------------------------------------------
-    # Signed document
+    # Actions
     # ------------------------------------------------------------------
 
-    SIGNED_REPORT = "rkt_planning.action_report_rkt_plan"
+    def action_verify_signed_document(self):
+        """Button: tell whether the signature of the RKT still holds."""
+        self.ensure_one()
+        status, message = self._check_signed_document()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Signed RKT"),
+                "message": message,
+                "type": {"ok": "success", "content_changed": "warning"}.get(
+                    status, "danger"
+                ),
+                "sticky": status != "ok",
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # Business methods: what is signed
+    # ------------------------------------------------------------------
 
     def _get_document_lines(self):
         """The lines the RKT document prints, in the order of the divisions.
@@ -100,6 +138,20 @@ class RktPlanSignedDocument(models.AbstractModel):
             lambda line: line.is_compiled or line.form_id.state != "missing"
         )
 
+    def _get_signed_lines(self, lines=None):
+        """The document's lines as the signature covers them: what is printed of
+        each, in the printed order."""
+        self.ensure_one()
+        if lines is None:
+            lines = self._get_document_lines()
+        return [
+            {
+                **{name: line[name] or "" for name in SIGNED_LINE_FIELDS},
+                "budget": f"{line.budget:.2f}",
+            }
+            for line in lines
+        ]
+
     def _get_signer_employee(self):
         """Whose name, rank and NIP stand under the signature.
 
@@ -107,6 +159,8 @@ class RktPlanSignedDocument(models.AbstractModel):
         official's: ``signed_employee_id`` stays the head whose role was used.
         """
         self.ensure_one()
+        if self.signature_id.signer_employee_id:
+            return self.signature_id.signer_employee_id
         if self.signed_capacity in ("plt", "plh") and self.signed_user_id:
             employees = self.signed_user_id.employee_ids
             return (
@@ -116,169 +170,196 @@ class RktPlanSignedDocument(models.AbstractModel):
             )
         return self.signed_employee_id or self.head_employee_id
 
-    def _get_signed_content(self):
-        """What the signature covers, in a canonical form: the plan, its lines, the
-        signer and the date."""
+    def _get_signed_content(self, signer=None):
+        """What the signature covers, from the plan as it is now and as the RKT
+        prints it (in the language of the context): the plan, its agency and year,
+        its lines, the signatory, the capacity, the date and the signature block."""
         self.ensure_one()
-        signer = self._get_signer_employee()
+        signer = signer or self._get_signer_employee()
+        block = self.env["report.rkt_planning.report_rkt_plan"]._get_signature_block(
+            self, signer
+        )
         return {
             "plan": self.name,
-            "agency": self.company_id.name,
+            "agency": self.company_id.name or "",
             "year": self.year,
-            "lines": [
-                [
-                    line.sequence,
-                    line.department_id.name or "",
-                    line.strategic_objective or "",
-                    line.indicator or "",
-                    line.target or "",
-                    line.uom or "",
-                    line.program_code or "",
-                    line.program_name or "",
-                    line.activity_code or "",
-                    line.activity_name or "",
-                    line.sub_activity_code or "",
-                    line.sub_activity_name or "",
-                    f"{line.budget:.2f}",
-                ]
-                for line in self._get_document_lines()
-            ],
+            "lines": self._get_signed_lines(),
             "signer": {
-                "name": signer.name or "",
-                "nip": signer.nip or "",
-                "capacity": self.signed_capacity or "",
+                "name": block["name"],
+                "nip": block["nip"],
+                "nip_label": block["nip_label"],
+                "rank": block["rank"],
+                "position": block["position"],
             },
+            "capacity": self.signed_capacity or "",
             "signed_date": fields.Date.to_string(self.signed_date) or "",
+            "block": {
+                "place": block["place"],
+                "date": block["date"],
+                "title_lines": block["title_lines"],
+            },
         }
 
-    def _get_content_digest(self):
-        """SHA-256 (hex) of the canonical JSON of ``_get_signed_content``."""
+    def _get_pending_signature(self):
+        """The signature the engine is making while it renders this RKT to sign it
+        (an in-memory record in the context), else an empty recordset."""
         self.ensure_one()
-        payload = json.dumps(
-            self._get_signed_content(),
-            sort_keys=True,
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
-        return hashlib.sha256(payload.encode()).hexdigest()
+        pending = self.env.context.get(SIGNING_CONTEXT_KEY)
+        if (
+            isinstance(pending, models.BaseModel)
+            and pending._name == "rkt.plan.signature"
+            and pending.plan_id.id == self.id
+            and not self.signature_id
+        ):
+            return pending
+        return self.env["rkt.plan.signature"]
 
-    def _get_verification_code(self):
+    def _get_printed_signature(self):
+        """The signature whose block the report prints: the one being made while
+        the engine renders the signed RKT, else the plan's signature record."""
+        self.ensure_one()
+        return self._get_pending_signature() or self.signature_id
+
+    def _get_verification_code(self, digest=None):
         """The first 64 bits of the content digest, printed under the QR code."""
         self.ensure_one()
-        digest = (self.signed_digest or "").upper()
+        digest = (digest or self.signed_digest or "").upper()
         return "-".join(digest[index : index + 4] for index in range(0, 16, 4))
 
-    def _get_signed_qr_value(self):
+    def _get_signed_qr_value(self, digest=None):
         self.ensure_one()
-        return f"RKT:{self.name};SHA256:{self.signed_digest}"
+        return f"RKT:{self.name};SHA256:{digest or self.signed_digest}"
 
-    def _get_signed_qr_data_uri(self):
+    def _get_signed_qr_data_uri(self, digest=None):
         """The QR code of the signed RKT as a data URI: wkhtmltopdf needs no HTTP
         request to draw it."""
         self.ensure_one()
         png = self.env["ir.actions.report"].barcode(
-            "QR", self._get_signed_qr_value(), width=300, height=300, barLevel="M"
+            "QR", self._get_signed_qr_value(digest), width=300, height=300, barLevel="M"
         )
         return "data:image/png;base64," + base64.b64encode(png).decode()
 
+    # ------------------------------------------------------------------
+    # Business methods: signing
+    # ------------------------------------------------------------------
+
     def _on_signed(self):
         """The head (or their acting official) has signed: state, signer and date are
-        written.  Fix the digest of the signed content, then render the signed RKT
-        once and keep the file with its SHA-256."""
+        written.  Record the signature: what it covers and the RKT rendered once."""
         for plan in self:
-            plan._engine_write({"signed_digest": plan._get_content_digest()})
-            plan._store_signed_document()
+            plan._create_signature()
 
-    def _store_signed_document(self):
-        """Render the signed RKT and keep it as an attachment of the plan.
+    def _create_signature(self):
+        """Take the snapshot of what is signed, render the signed RKT from it and
+        keep both, with their SHA-256, in a new ``rkt.plan.signature``.
 
-        The report stores its first rendering of a signed plan (``attachment`` /
-        ``attachment_use``) and prints that file again afterwards.  It is rendered as
-        the signer, in Indonesian when the language is installed (the archived copy
-        of an Indonesian official document), else in the signer's language.  Odoo
-        stores it as the signer, who needs write access to the plan; an acting
-        official who may only read it gets the file stored by the engine.  In a test
-        run without ``force_report_rendering`` the report yields HTML: nothing is
-        stored.
+        The RKT is rendered in Indonesian when the language is installed (the
+        archived copy of an Indonesian official document), else in the signer's
+        language; the snapshot is taken in the same language, so it holds the
+        signature block exactly as printed.  The report prints that block from the
+        signature being made (``SIGNING_CONTEXT_KEY``), and never adopts a stored
+        file.  In a test run without ``force_report_rendering`` the report yields
+        HTML: the signature is recorded without a file.
         """
         self.ensure_one()
         lang = self.env["res.lang"]._get_code("id_ID") or self.env.lang
-        reports = self.env["ir.actions.report"].with_context(lang=lang)
-        content, report_format = reports._render_qweb_pdf(self.SIGNED_REPORT, self.ids)
-        if report_format != "pdf":
-            return
-        report = reports._get_report(self.SIGNED_REPORT)
-        attachment = report.retrieve_attachment(self)
-        if not attachment:
-            # sudo: the file of the plan the current user has just signed.
-            attachment = (
-                self.env["ir.attachment"]
-                .sudo()
-                .create(
-                    {
-                        "name": safe_eval(
-                            report.attachment, {"object": self, "time": pytime}
-                        ),
-                        "raw": content,
-                        "res_model": self._name,
-                        "res_id": self.id,
-                        "type": "binary",
-                    }
-                )
-            )
-        self._engine_write(
-            {
-                "signed_attachment_id": attachment.id,
-                "signed_sha256": hashlib.sha256(attachment.raw).hexdigest(),
-            }
+        plan = self.with_context(lang=lang)
+        signer = plan._get_signer_employee()
+        content = canonical_json(plan._get_signed_content(signer))
+        values = {
+            "name": self.name,
+            "plan_id": self.id,
+            "signer_user_id": self.signed_user_id.id,
+            "signer_employee_id": signer.id,
+            "official_employee_id": self.signed_employee_id.id,
+            "capacity": self.signed_capacity,
+            "signed_date": self.signed_date,
+            "signed_at": fields.Datetime.now(),
+            # without a language in the context, the report prints its source terms
+            "lang": lang or "en_US",
+            "content": content,
+            "content_sha256": sha256_hex(content),
+        }
+        Signature = self.env["rkt.plan.signature"]
+        pending = Signature.new(values)
+        reports = self.env["ir.actions.report"].with_context(
+            lang=lang, **{SIGNING_CONTEXT_KEY: pending}
         )
+        pdf, report_format = reports._render_qweb_pdf(self.SIGNED_REPORT, self.ids)
+        if report_format == "pdf":
+            values.update(
+                {
+                    "pdf_file": base64.b64encode(pdf),
+                    "pdf_filename": "{} - signed.pdf".format(self.name.replace("/", "-")),
+                    "pdf_sha256": sha256_hex(pdf),
+                }
+            )
+        # sudo: the RKT groups only read signatures; the engine records the one the
+        # current user has just made (action_sign checked that they may sign).
+        signature = Signature.sudo().create(values)
+        self._engine_write({"signature_id": signature.id})
+        return signature
+
+    # ------------------------------------------------------------------
+    # Business methods: the check
+    # ------------------------------------------------------------------
 
     def _check_signed_document(self):
-        """Check the stored signed RKT against what was recorded at signature.
+        """Check the signature of the RKT against what was recorded at signature.
 
-        :return: ``(status, message)``; status is ``ok``, ``missing`` (no stored
-            file), ``altered`` (the file no longer matches its SHA-256) or
-            ``content_changed`` (the file is intact, but the plan's lines, signer or
-            date now differ from what was signed)
+        The snapshot and the file are checked against their SHA-256, and the plan's
+        lines against the snapshot's.  Names are checked as printed: renaming the
+        agency, a division or the signatory afterwards changes nothing.
+
+        :return: ``(status, message)``; status is ``ok``, ``missing`` (no signature
+            record or no stored file), ``altered`` (the record's content or file no
+            longer matches its SHA-256) or ``content_changed`` (the record is
+            intact, but the plan's lines now differ from what was signed)
         """
         self.ensure_one()
-        attachment = self.signed_attachment_id
-        if not (self.signed_sha256 and attachment):
+        signature = self.signature_id
+        if not signature:
             return "missing", self.env._(
-                "RKT %(plan)s has no stored signed file to check.", plan=self.name
+                "RKT %(plan)s has no signature record to check.", plan=self.name
             )
-        if hashlib.sha256(attachment.raw or b"").hexdigest() != self.signed_sha256:
-            return "altered", self.env._(
-                "The stored file of RKT %(plan)s (%(file)s) no longer matches the "
-                "SHA-256 recorded when it was signed: it has been altered.",
-                plan=self.name,
-                file=attachment.name,
-            )
-        if self._get_content_digest() != self.signed_digest:
+        status, message = signature._check_stored()
+        if status != "ok":
+            return status, message
+        if signature._get_snapshot().get("lines") != self._get_signed_lines():
             return "content_changed", self.env._(
-                "The stored file of RKT %(plan)s is intact, but the plan's lines or "
-                "the signer's name or NIP now differ from what was signed.",
+                "The signed file of RKT %(plan)s is intact, but the plan's lines now "
+                "differ from what was signed.",
                 plan=self.name,
             )
         return "ok", self.env._(
-            "The stored file of RKT %(plan)s matches the SHA-256 recorded when it was "
-            "signed.",
+            "The signature of RKT %(plan)s holds: its signed content and its stored "
+            "file match their SHA-256, and the plan's lines are those signed.",
             plan=self.name,
         )
 
-    def action_verify_signed_document(self):
-        """Button: tell whether the stored signed RKT is still the signed file."""
+    def _get_signed_pdf(self):
+        """The bytes of the signed RKT as stored when it was signed, for a reprint.
+
+        :raise UserError: when the signature record or its file is missing or no
+            longer matches its SHA-256; a new PDF is never rendered instead
+        """
         self.ensure_one()
-        status, message = self._check_signed_document()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Signed RKT"),
-                "message": message,
-                "type": {"ok": "success", "content_changed": "warning"}.get(
-                    status, "danger"
-                ),
-                "sticky": status != "ok",
-            },
-        }
+        signature = self.signature_id
+        if not signature:
+            raise UserError(
+                self.env._(
+                    "RKT %(plan)s is signed but has no signature record: it is not "
+                    "printed again. Ask an RKT manager to check it.",
+                    plan=self.name,
+                )
+            )
+        status, message = signature._check_stored()
+        if status != "ok":
+            raise UserError(
+                self.env._(
+                    "%(problem)s The signed RKT is not printed again; ask an RKT "
+                    "manager to check it.",
+                    problem=message,
+                )
+            )
+        return signature._get_pdf_content()

@@ -10,3 +10,4 @@ from . import test_demo_data
 from . import test_performance
 from . import test_trust
 from . import test_access_matrix
+from . import test_signature

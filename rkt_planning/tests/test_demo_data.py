@@ -39,7 +39,9 @@ class TestRktDemoData(TransactionCase):
         if self.env["ir.actions.report"].get_wkhtmltopdf_state() in ("ok", "upgrade", "workers"):
             self.assertEqual(archived.state, "archived")
             self.assertTrue(archived.archive_number)
-            self.assertEqual(archived.signed_attachment_id.mimetype, "application/pdf")
+            signature = archived.signature_id
+            self.assertEqual(signature.plan_id, archived)
+            self.assertTrue(signature._get_pdf_content().startswith(b"%PDF"))
             self.assertEqual(archived._check_signed_document()[0], "ok")
         else:  # the head could not sign without a PDF renderer
             self.assertEqual(archived.step_kind, "sign")

@@ -26,7 +26,7 @@ STEP_QUERIES = {
     "return": 199,
     "drafting_again": 120,
     "approve": 113,
-    "sign": 167,
+    "sign": 169,  # + the signature record (rkt.plan.signature) and its link
     "archive": 62,
 }
 # A division head's list of RKT lines (record rules applied) costs what the

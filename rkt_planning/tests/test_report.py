@@ -1,3 +1,4 @@
+import base64
 import hashlib
 import io
 import os
@@ -184,7 +185,7 @@ class TestRktReport(RktCommon):
         self.assertIn("(not signed yet)", text)
         self.assertNotIn("NIP.", text)
         self.assertNotIn("H. AHMAD SAUKI", text)
-        self.assertFalse(plan.signed_attachment_id)
+        self.assertFalse(plan.signature_id)
         self.assertFalse(self._signed_attachments(plan))
         # several plans in one print (from the list): one document each, no warning
         other = self._make_plan(year=2028)
@@ -220,17 +221,21 @@ class TestRktReport(RktCommon):
         self._to_signature(plan)
         self._sign(plan, agency.users["head"])
         self.assertEqual(plan.state, "signed")
-        attachment = plan.signed_attachment_id
-        self.assertTrue(attachment)
-        self.assertEqual((attachment.res_model, attachment.res_id), ("rkt.plan", plan.id))
-        self.assertEqual(attachment.mimetype, "application/pdf")
-        self.assertEqual(attachment, self._signed_attachments(plan))
-        self.assertEqual(plan.signed_sha256, hashlib.sha256(attachment.raw).hexdigest())
-        self.assertEqual(plan.signed_digest, plan._get_content_digest())
+        signature = plan.signature_id
+        self.assertTrue(signature)
+        self.assertEqual(signature.plan_id, plan)
+        content = signature._get_pdf_content()
+        self.assertTrue(content.startswith(b"%PDF"))
+        # kept in the signature record only: nothing is attached to the plan
+        self.assertFalse(self._signed_attachments(plan))
+        self.assertEqual(plan.signed_sha256, hashlib.sha256(content).hexdigest())
+        self.assertEqual(
+            plan.signed_digest, hashlib.sha256(signature.content.encode()).hexdigest()
+        )
         self.assertEqual(len(plan.signed_digest), 64)
-        self._keep(attachment.raw, "plan_signed")
+        self._keep(content, "plan_signed")
 
-        text = self._text(attachment.raw)
+        text = self._text(content)
         self._assert_letterhead(text)
         self.assertIn("RENCANA KINERJA TAHUNAN (RKT) TAHUN 2027", text)
         for line in plan.line_ids:
@@ -256,14 +261,15 @@ class TestRktReport(RktCommon):
 
         # printing again returns the stored file, whoever prints
         planner = agency.users["planner"]
-        self.assertEqual(self._render(PLAN_REPORT, plan, planner), attachment.raw)
+        self.assertEqual(self._render(PLAN_REPORT, plan, planner), content)
         # the archive step files it: "Berkas RKT" with its number and date
         self.complete(plan, planner, "Berkas RKT")
         self.assertEqual(plan.state, "archived")
         self.assertTrue(plan.archive_number.startswith("BERKAS-RKT/"))
         self.assertEqual(str(plan.archive_date), "2027-01-11")
-        self.assertEqual(self._render(PLAN_REPORT, plan, planner), attachment.raw)
-        self.assertEqual(self._signed_attachments(plan), attachment)
+        self.assertEqual(self._render(PLAN_REPORT, plan, planner), content)
+        self.assertFalse(self._signed_attachments(plan))
+        self.assertEqual(plan.signature_id, signature)
         # the check
         status, __ = self.as_user(plan, planner)._check_signed_document()
         self.assertEqual(status, "ok")
@@ -288,14 +294,17 @@ class TestRktReport(RktCommon):
             self._sign(plan, self.agency.users["head"])
         self.assertEqual(self.agency.users["head"].lang, "en_US")
         self.assertEqual(languages, ["id_ID"])
-        self.assertTrue(plan.signed_attachment_id)
+        self.assertTrue(plan.signature_id.pdf_file)
+        self.assertEqual(plan.signature_id.lang, "id_ID")
 
     def test_altered_signed_file_is_reported_and_not_printed(self):
         plan = self._make_plan()
         self._to_signature(plan)
         self._sign(plan, self.agency.users["head"])
-        attachment = plan.signed_attachment_id
-        attachment.raw = attachment.raw.replace(b"%%EOF", b"%%EOF\n% altered")
+        signature = plan.signature_id
+        altered = signature._get_pdf_content().replace(b"%%EOF", b"%%EOF\n% altered")
+        # the superuser only may change it
+        signature.sudo().pdf_file = base64.b64encode(altered)
         planner = self.agency.users["planner"]
         status, message = self.as_user(plan, planner)._check_signed_document()
         self.assertEqual(status, "altered")
@@ -329,9 +338,10 @@ class TestRktReport(RktCommon):
         self.assertEqual(plan.signed_capacity, "plt")
         self.assertEqual(plan.signed_employee_id, agency.employees["head"])
         self.assertEqual(plan._get_signer_employee(), agency.employees["planner"])
-        self.assertTrue(plan.signed_attachment_id)
-        self._keep(plan.signed_attachment_id.raw, "plan_plt")
-        text = self._text(plan.signed_attachment_id.raw)
+        content = plan.signature_id._get_pdf_content()
+        self.assertTrue(content)
+        self._keep(content, "plan_plt")
+        text = self._text(content)
         for expected in (
             "Plt. KEPALA BADAN KEPEGAWAIAN DAN PENGEMBANGAN SDM",
             "Hj. NOOR LAILA, S.Sos",
@@ -376,7 +386,7 @@ class TestRktReport(RktCommon):
         )
         self.assertEqual(len(plan.line_ids), 75)
         self._sign(plan, agency.users["head"])
-        content = plan.signed_attachment_id.raw
+        content = plan.signature_id._get_pdf_content()
         self._keep(content, "plan_multipage")
         pages = self._pages(content)
         self.assertGreaterEqual(len(pages), 3)

@@ -1,6 +1,7 @@
 import io
 import json
 import zipfile
+from unittest.mock import patch
 from urllib.parse import unquote
 
 from odoo import Command, http
@@ -141,18 +142,29 @@ class TestRktMainPathTour(HttpCase, RktCommon):
         self.as_user(plan, secretary).action_approve()
         self.assertEqual(plan.step_id, steps[9])
 
-        # 6. the head signs
-        self._tour("rkt_main_path_head_sign", users["head"])
+        # 6. the head signs; the signed RKT is rendered for real, as outside a test
+        # run (which renders HTML unless forced): its signature record keeps that
+        # PDF, and a signed RKT is printed from it only
+        report_class = type(self.env["ir.actions.report"])
+        pre_render = report_class._pre_render_qweb_pdf
+
+        def render_for_real(reports, *args, **kwargs):
+            reports = reports.with_context(force_report_rendering=True)
+            return pre_render(reports, *args, **kwargs)
+
+        with patch.object(report_class, "_pre_render_qweb_pdf", render_for_real):
+            self._tour("rkt_main_path_head_sign", users["head"])
         self.assertEqual(plan.state, "signed")
         self.assertEqual(plan.signed_user_id, users["head"])
         self.assertEqual(plan.step_id, steps[10])
+        self.assertTrue(plan.signature_id.pdf_sha256)
 
-        # the RKT prints, for the head
+        # the RKT prints, for the head: the file of its signature
         response = self._print_pdf(plan, users["head"])
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.headers["Content-Type"], "application/pdf")
         self.assertIn(f"RKT {plan.year}", unquote(response.headers["Content-Disposition"]))
-        self.assertTrue(response.content.startswith(b"%PDF"))
+        self.assertEqual(response.content, plan.signature_id._get_pdf_content())
 
         # the compiled RKT exports to a spreadsheet, for the head
         response = self._export_xlsx(plan.line_ids, users["head"])

@@ -1,0 +1,213 @@
+import base64
+import hashlib
+import json
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+# The capacity in which the head's role was used to sign.
+SIGNED_CAPACITIES = [
+    ("head", "Head of Agency"),
+    ("plt", "Plt. (Acting)"),
+    ("plh", "Plh. (Daily Acting)"),
+]
+# While the engine renders the RKT it is signing, the context holds the signature
+# about to be recorded (an in-memory ``rkt.plan.signature``) under this key: the
+# report prints its signature block from it.  A recordset is no JSON value, so no
+# RPC call can put one there.
+SIGNING_CONTEXT_KEY = "rkt_planning_signing"
+
+
+def canonical_json(value):
+    """The one text of ``value`` that is signed and hashed: sorted keys, no spaces."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def sha256_hex(data):
+    if isinstance(data, str):
+        data = data.encode()
+    return hashlib.sha256(data or b"").hexdigest()
+
+
+class RktPlanSignature(models.Model):
+    """The head's signature of an RKT, kept as a record of its own.
+
+    Made once by the workflow engine when the head (or their acting official) signs:
+    what the signature covers, as printed (plan, agency, year, lines, the signer's
+    name, NIP, rank and position, capacity and date) in a canonical JSON text with
+    its SHA-256, and the PDF the engine rendered then, with its SHA-256.  Users of
+    the RKT groups only read it; nobody but the superuser writes or deletes it, nor
+    the attachment that holds its PDF (see ``ir.attachment`` in this module).  The
+    signed RKT is printed again from this PDF, never from a file found by its name.
+    """
+
+    _name = "rkt.plan.signature"
+    _description = "RKT Signature"
+    _order = "signed_at desc, id desc"
+    _sql_constraints = [
+        (
+            "plan_unique",
+            "UNIQUE(plan_id)",
+            "An RKT is signed once: it has one signature record.",
+        ),
+    ]
+
+    name = fields.Char(string="Number", required=True, readonly=True)
+    plan_id = fields.Many2one(
+        "rkt.plan",
+        string="RKT",
+        required=True,
+        readonly=True,
+        ondelete="restrict",
+        index=True,
+    )
+    company_id = fields.Many2one(
+        related="plan_id.company_id", string="Agency", store=True, index=True
+    )
+    signer_user_id = fields.Many2one(
+        "res.users", string="Signed By (User)", readonly=True, ondelete="restrict"
+    )
+    signer_employee_id = fields.Many2one(
+        "hr.employee",
+        string="Signatory",
+        readonly=True,
+        ondelete="restrict",
+        help="Whose name, rank and NIP stand under the signature: the head, or the "
+        "acting official (Plt./Plh.) who signed for them.",
+    )
+    official_employee_id = fields.Many2one(
+        "hr.employee",
+        string="Signed For",
+        readonly=True,
+        ondelete="restrict",
+        help="The official whose role was used: the head of agency.",
+    )
+    capacity = fields.Selection(SIGNED_CAPACITIES, string="Signed As", readonly=True)
+    signed_date = fields.Date(string="Date of Signature", readonly=True)
+    signed_at = fields.Datetime(string="Signing Time", readonly=True)
+    lang = fields.Char(
+        string="Language of the Signed File",
+        readonly=True,
+        help="The language the engine rendered the signed RKT in.",
+    )
+    content = fields.Text(
+        string="Signed Content",
+        readonly=True,
+        help="What the signature covers, as printed, in canonical JSON: the plan "
+        "number, agency, year, lines, the signatory's name, NIP, rank and position, "
+        "the capacity and the date.",
+    )
+    content_sha256 = fields.Char(
+        string="SHA-256 of Signed Content",
+        readonly=True,
+        help="Printed in the QR code of the signed RKT.",
+    )
+    pdf_file = fields.Binary(string="Signed File", attachment=True, readonly=True)
+    pdf_filename = fields.Char(string="File Name", readonly=True)
+    pdf_sha256 = fields.Char(string="SHA-256 of Signed File", readonly=True)
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # The engine records the signature (as superuser, after its own check that
+        # the user may sign); the RKT groups have no create access at all.
+        if not self.env.su:
+            raise AccessError(
+                self.env._("A signature of an RKT is recorded only by its workflow.")
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            raise AccessError(
+                self.env._("A signature of an RKT cannot be changed once recorded.")
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_superuser(self):
+        if not self.env.su:
+            raise AccessError(self.env._("A signature of an RKT cannot be deleted."))
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_verify_signed_document(self):
+        """Button: check this signature against its RKT."""
+        self.ensure_one()
+        return self.plan_id.action_verify_signed_document()
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
+    def _get_snapshot(self):
+        """The signed content as a dict (empty if there is none)."""
+        self.ensure_one()
+        try:
+            return json.loads(self.content or "{}")
+        except ValueError:
+            return {}
+
+    def _get_pdf_content(self):
+        """The bytes of the stored signed file (``b""`` if there is none)."""
+        self.ensure_one()
+        data = self.with_context(bin_size=False).pdf_file
+        return base64.b64decode(data) if data else b""
+
+    def _get_printed_block(self):
+        """The signature block as it was printed when signed: place and date,
+        title, name, rank and NIP of the signatory."""
+        self.ensure_one()
+        snapshot = self._get_snapshot()
+        block = snapshot.get("block") or {}
+        signer = snapshot.get("signer") or {}
+        return {
+            "place": block.get("place", ""),
+            "date": block.get("date", ""),
+            "title_lines": list(block.get("title_lines") or []),
+            "name": signer.get("name", ""),
+            "rank": signer.get("rank", ""),
+            "nip": signer.get("nip", ""),
+            "nip_label": signer.get("nip_label", "NIP."),
+            "position": signer.get("position", ""),
+        }
+
+    def _check_stored(self):
+        """Check the record against itself: its content against its SHA-256, its
+        file against its SHA-256.
+
+        :return: ``(status, message)``; status is ``ok``, ``missing`` (no stored
+            file) or ``altered``
+        """
+        self.ensure_one()
+        plan = self.plan_id
+        snapshot = self._get_snapshot()
+        if (
+            not self.content_sha256
+            or sha256_hex(self.content or "") != self.content_sha256
+            or snapshot.get("plan") != plan.name
+            or plan.signature_id != self
+        ):
+            return "altered", self.env._(
+                "The signature record of RKT %(plan)s no longer matches what was "
+                "signed: its content or its SHA-256 has been altered.",
+                plan=plan.name,
+            )
+        content = self._get_pdf_content()
+        if not (self.pdf_sha256 and content):
+            return "missing", self.env._(
+                "RKT %(plan)s has no stored signed file to check.", plan=plan.name
+            )
+        if sha256_hex(content) != self.pdf_sha256:
+            return "altered", self.env._(
+                "The stored file of RKT %(plan)s (%(file)s) no longer matches the "
+                "SHA-256 recorded when it was signed: it has been altered.",
+                plan=plan.name,
+                file=self.pdf_filename or "",
+            )
+        return "ok", ""
