@@ -8,3 +8,4 @@ from . import test_tour
 from . import test_import_export
 from . import test_demo_data
 from . import test_performance
+from . import test_concurrency
