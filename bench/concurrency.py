@@ -337,6 +337,7 @@ class Agency:
                     "name": f"Kabid Uji {number}",
                     "login": login,
                     "password": login,
+                    "email": f"{login}@example.com",  # a chatter author needs one
                     "company_id": self.company_id,
                     "company_ids": [(6, 0, [self.company_id])],
                     "groups_id": [(6, 0, groups)],
@@ -597,6 +598,10 @@ class Bench:
         answers = Counter(o.status if o else "no answer" for o in outcomes)
         if answers["unexpected"] or answers["no answer"]:
             problems.append(f"answers {dict(answers)}")
+        if answers["expected"]:
+            # every form is open, has a line and is submitted by its own head
+            refusals = {o.message[:150] for o in outcomes if o and o.status == "expected"}
+            problems.append(f"{answers['expected']} valid submission(s) refused: {refusals}")
         submitted = after["forms"]["submitted"] == len(heads)
         if submitted and (after["step_id"] != expected_next["id"] or fill_rows != [(fill, 1, "auto")]):
             problems.append(

@@ -207,27 +207,24 @@ class TestRktConcurrency(BaseCase):
         """
         outcome.update(result=None, retries=0)
         for attempt in range(1, MAX_TRIES_ON_CONCURRENCY_FAILURE + 1):
-            with self.cursor() as cr:
-                env = self.environment(cr, uid, {"allowed_company_ids": [self.company_id]})
-                try:
+            try:
+                # committed at the end of the block, rolled back if it raises
+                with self.cursor() as cr:
+                    env = self.environment(cr, uid, {"allowed_company_ids": [self.company_id]})
                     env["rkt.plan"].browse(plan_id).step_id.ensure_one()
                     if attempt == 1:
                         barrier.wait(timeout=BARRIER_TIMEOUT)
                     call(env)
-                    cr.commit()
-                    outcome["result"] = "ok"
-                    return
-                except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-                    cr.rollback()
-                    outcome["retries"] += 1
-                except UserError as exc:
-                    cr.rollback()
-                    outcome.update(result="refused", message=str(exc))
-                    return
-                except Exception as exc:  # noqa: BLE001 - reported by the test
-                    cr.rollback()
-                    outcome.update(result="error", message=f"{type(exc).__name__}: {exc}")
-                    return
+                outcome["result"] = "ok"
+                return
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                outcome["retries"] += 1
+            except UserError as exc:
+                outcome.update(result="refused", message=str(exc))
+                return
+            except Exception as exc:  # noqa: BLE001 - reported by the test
+                outcome.update(result="error", message=f"{type(exc).__name__}: {exc}")
+                return
             time.sleep(random.uniform(0, 0.1 * attempt))
         outcome.update(result="error", message="serialisation failure at every try")
 
@@ -324,7 +321,10 @@ class TestRktConcurrency(BaseCase):
             "fill",
             f"every form is submitted but the plan stayed at the fill step "
             f"(each transaction read the other form as still to fill): {after}, "
-            f"retries {[outcome['retries'] for outcome in outcomes]}",
+            f"retries {[outcome['retries'] for outcome in outcomes]}.  Under REPEATABLE "
+            f"READ a lock taken after the first query does not refresh what the "
+            f"transaction reads: the second submission must fail (serialisation "
+            f"failure, retried) rather than decide on its old snapshot",
         )
         self.assertEqual((after["state"], after["step"]), ("in_progress", compile_), after)
         logs = after["logs"]
