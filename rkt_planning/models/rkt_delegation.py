@@ -53,7 +53,7 @@ class RktDelegation(models.Model):
     )
     active = fields.Boolean(default=True)
 
-    @api.constrains("date_from", "date_to", "employee_id", "delegate_employee_id")
+    @api.constrains("date_from", "date_to", "employee_id", "delegate_employee_id", "active")
     def _check_dates(self):
         for delegation in self:
             if delegation.date_to < delegation.date_from:
@@ -63,6 +63,29 @@ class RktDelegation(models.Model):
             if delegation.employee_id == delegation.delegate_employee_id:
                 raise ValidationError(
                     self.env._("An official cannot act for themselves.")
+                )
+        # one acting official per official at a time
+        for delegation in self.filtered("active"):
+            overlapping = self.search(
+                [
+                    ("id", "!=", delegation.id),
+                    ("employee_id", "=", delegation.employee_id.id),
+                    ("date_from", "<=", delegation.date_to),
+                    ("date_to", ">=", delegation.date_from),
+                ],
+                limit=1,
+            )
+            if overlapping:
+                raise ValidationError(
+                    self.env._(
+                        "%(official)s already has an acting official from %(date_from)s "
+                        "to %(date_to)s (%(delegation)s): periods of acting officials "
+                        "for one official cannot overlap.",
+                        official=delegation.employee_id.name,
+                        date_from=overlapping.date_from,
+                        date_to=overlapping.date_to,
+                        delegation=overlapping.display_name,
+                    )
                 )
 
     @api.depends("employee_id", "delegate_employee_id", "kind")

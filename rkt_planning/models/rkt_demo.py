@@ -427,11 +427,11 @@ class RktDemo(models.AbstractModel):
             }
         )
         # The Sekretariat's form is filled by its Kasubbag, not by the secretary who
-        # corrects the draft.
+        # corrects the draft: the head decides it (the planner may not).
         sekretariat = plan.form_ids.filtered(
             lambda f: f.department_id == agency["sekretariat"]
         )
-        self._as(sekretariat, planner).head_employee_id = agency["kasubbag"]
+        self._as(sekretariat, head).head_employee_id = agency["kasubbag"]
         # Sekretariat first, then the Bidang, as the RKT prints them
         order = list(agency["lines"])
         for form in plan.form_ids:

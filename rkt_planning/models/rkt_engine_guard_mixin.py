@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.tools import SQL
 from odoo.exceptions import UserError
 
 # Only the workflow engine of this module may write the fields guarded below.  It
@@ -86,6 +87,27 @@ class RktEngineGuardMixin(models.AbstractModel):
             model=self._description,
         )
 
+    def _rkt_lock_rows(self):
+        """Serialise what depends on these rows' state with a no-op ``UPDATE``
+        (in id order, so that two transactions never wait for each other).
+
+        Odoo's transactions read a snapshot (REPEATABLE READ): a lock alone would
+        let a second transaction decide on what it read before the first one
+        committed.  Updating the rows makes the second one wait, then fail with a
+        serialization error that Odoo's RPC layer retries in a new transaction,
+        which sees the first one's work.
+        """
+        if not self:
+            return
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %(table)s SET write_date = write_date WHERE id IN "
+                "(SELECT id FROM %(table)s WHERE id IN %(ids)s ORDER BY id FOR UPDATE)",
+                table=SQL.identifier(self._table),
+                ids=tuple(self.ids),
+            )
+        )
+
     def _is_engine(self):
         return self.env.su or self.env.context.get("rkt_planning_engine") is ENGINE_TOKEN
 
@@ -93,4 +115,11 @@ class RktEngineGuardMixin(models.AbstractModel):
         return self.with_context(rkt_planning_engine=ENGINE_TOKEN)
 
     def _engine_write(self, vals):
-        return self._engine().write(vals)
+        """Write what only the engine writes, once the caller's right to the
+        transition that causes it has been checked.
+
+        sudo: the write follows the transition, not the user's access rights (a
+        division head whose submission closes the fill step may not write the plan
+        himself); ``write_uid`` stays the user who acted.
+        """
+        return self.sudo()._engine().write(vals)

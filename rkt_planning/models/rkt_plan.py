@@ -4,6 +4,10 @@ from odoo.tools import SQL
 
 from .rkt_plan_signed_document import SIGNED_DOCUMENT_FIELDS
 
+# Set in the context while a plan creates its division forms (rkt.plan.form checks
+# who may add divisions otherwise).  No RPC call can forge it.
+PLAN_CREATE_TOKEN = object()
+
 # The plan's fields that only the workflow engine writes (see rkt.engine.guard.mixin;
 # its read-only stored computed fields are guarded as well).
 PLAN_ENGINE_FIELDS = (
@@ -17,6 +21,17 @@ PLAN_ENGINE_FIELDS = (
     "archive_date",
     *SIGNED_DOCUMENT_FIELDS,
 )
+# Who runs the plan: from the agency's settings; an RKT manager or the head may
+# change them while the plan is a draft.
+OFFICIAL_FIELDS = {
+    "company_id",
+    "sop_id",
+    "head_employee_id",
+    "secretary_employee_id",
+    "planner_employee_id",
+    "team_employee_ids",
+    "form_ids",
+}
 # What defines a plan and its people: editable until the procedure starts.
 DRAFT_ONLY_FIELDS = {
     "company_id",
@@ -74,6 +89,8 @@ class RktPlan(models.Model):
     # Everyone who reads a plan or a division form may discuss it in the chatter.
     _mail_post_access = "read"
     _rkt_engine_fields = PLAN_ENGINE_FIELDS
+    # the number is given at creation (by the sequence, or by an import)
+    _rkt_create_only_fields = ("name",)
 
     @api.model
     def _default_sop_id(self):
@@ -170,6 +187,7 @@ class RktPlan(models.Model):
     )
     head_employee_id = fields.Many2one(
         "hr.employee",
+        ondelete="restrict",
         string="Head of Agency",
         compute="_compute_officials",
         store=True,
@@ -179,6 +197,7 @@ class RktPlan(models.Model):
     )
     secretary_employee_id = fields.Many2one(
         "hr.employee",
+        ondelete="restrict",
         string="Secretary",
         compute="_compute_officials",
         store=True,
@@ -188,6 +207,7 @@ class RktPlan(models.Model):
     )
     planner_employee_id = fields.Many2one(
         "hr.employee",
+        ondelete="restrict",
         string="Planning Head",
         compute="_compute_officials",
         store=True,
@@ -326,6 +346,36 @@ class RktPlan(models.Model):
             plan.secretary_employee_id = company.rkt_secretary_employee_id
             plan.planner_employee_id = company.rkt_planner_employee_id
             plan.team_employee_ids = company.rkt_team_employee_ids
+
+    def _next_number(self, code, date=None):
+        """The next number of sequence ``code`` for this plan's agency, counted per
+        year: the fiscal year by default (plan numbers), or ``date``'s (the
+        archive register of the year the RKT is filed)."""
+        self.ensure_one()
+        # sudo: numbering is configuration; the planning head creating a plan may
+        # not write sequences, but takes the next number of his agency's.
+        sequences = self.env["ir.sequence"].sudo()
+        sequence = sequences.search(
+            [("code", "=", code), ("company_id", "=", self.company_id.id)], limit=1
+        )
+        if not sequence:
+            template = sequences.search(
+                [("code", "=", code), ("company_id", "=", False)], limit=1
+            )
+            prefix = (template.prefix or "").replace("%(year)s", "%(range_year)s")
+            sequence = sequences.create(
+                {
+                    "name": f"{template.name or code} – {self.company_id.name}",
+                    "code": code,
+                    "company_id": self.company_id.id,
+                    "prefix": prefix,
+                    "padding": template.padding or 4,
+                    "use_date_range": True,
+                }
+            )
+        return sequence._next(
+            sequence_date=date or fields.Date.to_date(f"{self.year}-01-01")
+        )
 
     def _read_group_step_id(self, steps, domain):
         sops = self.search(domain).sop_id
@@ -481,19 +531,25 @@ class RktPlan(models.Model):
                 vals.get("year") or self._default_year(),
                 sop.root_id.id or sop.id,
             )
-        plans = super().create(vals_list)
+        plans = (
+            super(RktPlan, self.with_context(rkt_plan_create=PLAN_CREATE_TOKEN))
+            .create(vals_list)
+            .with_env(self.env)
+        )
         for plan in plans:
             first = plan.sop_id._get_first_step()
             vals = {"step_id": first.id}
             if plan.name == "/":
-                number = self.env["ir.sequence"].next_by_code("rkt.plan") or "/"
-                vals["name"] = f"RKT/{plan.year}/{number}"
+                vals["name"] = f"RKT/{plan.year}/{plan._next_number('rkt.plan')}"
             plan._engine_write(vals)
+        plans._check_officials_from_settings()
         return plans
 
     def write(self, vals):
         if not self._is_engine():
             self._check_not_locked()
+            if OFFICIAL_FIELDS & vals.keys():
+                self._check_can_change_officials()
             started = self.filtered(lambda p: p.state != "draft")
             if started and DRAFT_ONLY_FIELDS & vals.keys():
                 raise UserError(

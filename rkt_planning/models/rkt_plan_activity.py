@@ -1,5 +1,6 @@
 
 import pytz
+from markupsafe import Markup
 
 from odoo import api, fields, models
 
@@ -79,19 +80,26 @@ class RktPlanActivityMixin(models.AbstractModel):
                 vals_list.append(
                     plan._prepare_activity_vals(act_type, user, step, plan.step_deadline)
                 )
-        return self.env["mail.activity"].create(vals_list)
+        # sudo: the engine schedules the activities of the next step's executors
+        # once the transition that leads there was checked; an activity for
+        # someone else makes them follow the plan, which needs write access the
+        # acting user (e.g. the division head whose submission closed the fill
+        # step) may not have.
+        return self.env["mail.activity"].sudo().create(vals_list).with_env(self.env)
 
     def _prepare_activity_vals(self, act_type, user, step, deadline, record=None):
         self.ensure_one()
         record = record or self
-        note = self.env._(
-            "<p>Step %(number)s of %(plan)s: %(step)s</p>"
-            "<p>Needs: %(requirement)s<br/>Produces: %(output)s</p>",
-            number=step.number,
-            plan=self.name,
-            step=step.name,
-            requirement=step.requirement or "-",
-            output=step.output or "-",
+        # the step's texts are escaped: an SOP's wording is data, not HTML
+        note = Markup("<p>%s</p><p>%s<br/>%s</p>") % (
+            self.env._(
+                "Step %(number)s of %(plan)s: %(step)s",
+                number=step.number,
+                plan=self.name,
+                step=step.name,
+            ),
+            self.env._("Needs: %(requirement)s", requirement=step.requirement or "-"),
+            self.env._("Produces: %(output)s", output=step.output or "-"),
         )
         return {
             "activity_type_id": act_type.id,

@@ -2,13 +2,21 @@ from datetime import datetime, time, timedelta
 
 import pytz
 
-from odoo import Command, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .rkt_sop_step import DIVISION_KINDS, ROLE_CODES
+from .rkt_sop_step import DECISION_KINDS, DIVISION_KINDS, ROLE_CODES
 
 LOCKED_STATES = ("signed", "archived", "cancelled")
+# The security group a user needs to act in each SOP role.
+ROLE_GROUPS = {
+    "team": "rkt_planning.group_rkt_team",
+    "planner": "rkt_planning.group_rkt_planner",
+    "division_head": "rkt_planning.group_rkt_division_head",
+    "secretary": "rkt_planning.group_rkt_secretary",
+    "head": "rkt_planning.group_rkt_head",
+}
 
 
 class RktPlanEngine(models.AbstractModel):
@@ -20,10 +28,17 @@ class RktPlanEngine(models.AbstractModel):
 
     # ------------------------------------------------------------------
     # Actions (buttons and public API)
+    #
+    # Each public method takes the plan's lock first (``_lock_for_transition``),
+    # then checks who may act (``_check_can``) on what it has just re-read.
+    # ``expected_step_id``: the step the caller saw; the buttons send it in the
+    # context (``rkt_expected_step_id``).  A call made for a step the plan has left
+    # is refused instead of acting on the next step.
     # ------------------------------------------------------------------
 
-    def action_start(self):
+    def action_start(self, expected_step_id=None):
         """The head gives the disposition: completes the first step of the SOP."""
+        self._lock_for_transition(expected_step_id)
         self._check_can("start")
         for plan in self:
             if not (plan.disposition or "").strip():
@@ -58,19 +73,26 @@ class RktPlanEngine(models.AbstractModel):
             "res_model": "rkt.plan.step.complete",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_plan_id": self.id},
+            "context": {
+                "default_plan_id": self.id,
+                "default_expected_step_id": self._get_expected_step_id()
+                or self.step_id.id,
+            },
         }
 
-    def complete_step(self, output_note=False, attachment_ids=None):
+    def complete_step(self, output_note=False, attachment_ids=None, expected_step_id=None):
         """Complete the current step, recording what it produced.
 
         :param output_note: what the step produced (required for process steps
             without attachment)
-        :param attachment_ids: ids of ``ir.attachment`` records that hold the output
+        :param attachment_ids: ids of ``ir.attachment`` records that hold the output:
+            documents of this plan, or documents the caller has just uploaded
+        :param expected_step_id: the step the caller saw (see above)
         """
+        self._lock_for_transition(expected_step_id)
         self._check_can("complete")
-        attachments = self.env["ir.attachment"].browse(attachment_ids or [])
         for plan in self:
+            attachments = plan._get_output_attachments(attachment_ids)
             kind = plan.step_kind
             if kind == "process" and not (output_note or "").strip() and not attachments:
                 raise UserError(
@@ -86,21 +108,27 @@ class RktPlanEngine(models.AbstractModel):
             )
         return True
 
-    def action_schedule_meeting(self):
-        """Schedule the coordination meeting of the current meeting step."""
+    def action_schedule_meeting(self, expected_step_id=None):
+        """Schedule the coordination meeting of the current meeting step; called
+        again, it moves the meeting already scheduled."""
+        self._lock_for_transition(expected_step_id)
         self._check_can("schedule_meeting")
         for plan in self:
             if not plan.meeting_start:
                 raise UserError(
                     self.env._("Set the meeting date before scheduling the meeting.")
                 )
-            plan._engine_write(
-                {"meeting_event_id": plan._create_meeting_event().id}
-            )
+            if plan.meeting_event_id:
+                plan.meeting_event_id.write(plan._prepare_meeting_times())
+            else:
+                plan._engine_write(
+                    {"meeting_event_id": plan._create_meeting_event().id}
+                )
         return True
 
-    def action_close_collection(self):
+    def action_close_collection(self, expected_step_id=None):
         """Close the collection of division forms before every division submitted."""
+        self._lock_for_transition(expected_step_id)
         self._check_can("close_collection")
         for plan in self:
             missing = plan.form_ids.filtered(
@@ -111,15 +139,17 @@ class RktPlanEngine(models.AbstractModel):
             plan._check_forms_done()
         return True
 
-    def action_approve(self):
+    def action_approve(self, expected_step_id=None):
         """Answer 'ya' to the current decision step."""
+        self._lock_for_transition(expected_step_id)
         self._check_can("approve")
         for plan in self:
             plan._complete_current_step(decision="yes")
         return True
 
-    def action_sign(self):
+    def action_sign(self, expected_step_id=None):
         """The head's 'ya': sign the RKT."""
+        self._lock_for_transition(expected_step_id)
         self._check_can("sign")
         for plan in self:
             capacity = plan._get_acting_capacity()
@@ -146,11 +176,16 @@ class RktPlanEngine(models.AbstractModel):
             "res_model": "rkt.plan.return",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_plan_id": self.id},
+            "context": {
+                "default_plan_id": self.id,
+                "default_expected_step_id": self._get_expected_step_id()
+                or self.step_id.id,
+            },
         }
 
-    def return_to_step(self, reason):
+    def return_to_step(self, reason, expected_step_id=None):
         """Answer 'tidak': return the plan to the step the SOP names, in a new round."""
+        self._lock_for_transition(expected_step_id)
         self._check_can("return")
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for returning the RKT."))
@@ -181,13 +216,78 @@ class RktPlanEngine(models.AbstractModel):
             plan._enter_step(target)
         return True
 
-    def action_cancel(self):
+    def action_cancel(self, expected_step_id=None):
+        self._lock_for_transition(expected_step_id)
         self._check_can("cancel")
         for plan in self:
             plan._close_log(decision="cancelled")
             plan._engine_write({"state": "cancelled"})
             plan._activity_cancel()
         return True
+
+    # ------------------------------------------------------------------
+    # Business methods: one transition at a time
+    # ------------------------------------------------------------------
+
+    def _get_expected_step_id(self, expected_step_id=None):
+        expected = expected_step_id or self.env.context.get("rkt_expected_step_id")
+        return int(expected) if expected else False
+
+    def _lock_for_transition(self, expected_step_id=None):
+        """Serialise every transition of these plans, explicit or automatic.
+
+        Two division heads submitting the last two forms at once would each see
+        the other's form still open (each transaction reads its own snapshot), and
+        neither would close the fill step.  Every transition therefore first takes
+        the plan's row (``_rkt_lock_rows``): the second waits for the first, and is
+        retried after it.  What the transition decides on is read after this point.
+
+        :param expected_step_id: the step the caller saw; a plan that has moved on
+            since is refused with a clear message.
+        """
+        self._rkt_lock_rows()
+        expected = self._get_expected_step_id(expected_step_id)
+        if expected:
+            stale = self.filtered(lambda p: p.step_id.id != expected)
+            if stale:
+                raise UserError(
+                    self.env._(
+                        "RKT %(plan)s has moved on: its current step is now "
+                        "'%(step)s'. Reload it and check before acting again.",
+                        plan=stale[0].name,
+                        step=stale[0].step_id.name or stale[0].state,
+                    )
+                )
+
+    def _get_output_attachments(self, attachment_ids):
+        """The documents a step's output may link: this plan's own, or those the
+        current user has just uploaded (for the step dialog) — never another plan's
+        or another agency's file."""
+        self.ensure_one()
+        attachments = self.env["ir.attachment"].browse(attachment_ids or []).exists()
+        if len(attachments) != len(set(attachment_ids or [])):
+            raise UserError(self.env._("A document given as the step's output no longer exists."))
+        attachments.check_access("read")
+        foreign = attachments.filtered(
+            lambda a: not (
+                (a.res_model == self._name and a.res_id == self.id)
+                or (
+                    a.res_model in (False, "rkt.plan.step.complete")
+                    and a.create_uid == self.env.user
+                    and not a.res_field
+                )
+            )
+        )
+        if foreign:
+            raise UserError(
+                self.env._(
+                    "%(file)s is not a document of RKT %(plan)s: attach the output "
+                    "to this plan.",
+                    file=foreign[0].name,
+                    plan=self.name,
+                )
+            )
+        return attachments
 
     # ------------------------------------------------------------------
     # Business methods: who may act
@@ -204,13 +304,23 @@ class RktPlanEngine(models.AbstractModel):
             "head": self.head_employee_id,
         }
 
+    @api.model
+    def _get_user_roles_by_group(self, user):
+        """The role codes whose security group ``user`` holds."""
+        return {role for role, group in ROLE_GROUPS.items() if user.has_group(group)}
+
     def _get_user_capacities(self, user=None):
         """Roles the user holds on each plan: ``{plan_id: {role: capacity}}``.
+
+        A user holds a role on a plan when they are that role's official on the
+        plan, or its acting official (Plt./Plh.) while a delegation is in force,
+        **and** they hold the role's security group (``ROLE_GROUPS``).
 
         ``capacity`` is ``{'employee': <official>, 'kind': False | 'plt' | 'plh'}``:
         the official whose role it is, and how the user acts for them.
         """
         user = user or self.env.user
+        entitled = self._get_user_roles_by_group(user)
         holders = {plan.id: plan._get_role_holders() for plan in self}
         officials = self.env["hr.employee"].union(
             *(emp for roles in holders.values() for emp in roles.values())
@@ -223,6 +333,8 @@ class RktPlanEngine(models.AbstractModel):
         for plan in self:
             roles = {}
             for role, employees in holders[plan.id].items():
+                if role not in entitled:
+                    continue
                 for employee in employees:
                     if employee.user_id == user:
                         roles[role] = {"employee": employee, "kind": False}
@@ -276,6 +388,81 @@ class RktPlanEngine(models.AbstractModel):
         for plan in self:
             if action not in plan._get_allowed_actions(capacities.get(plan.id, {})):
                 raise UserError(plan._get_refusal_message(action))
+            if action in ("approve", "sign", "return"):
+                plan._check_other_decision_taken_by_someone_else()
+
+    def _check_other_decision_taken_by_someone_else(self):
+        """Separation of duties: the secretary's decision and the head's signature
+        of one round are taken by two different people."""
+        self.ensure_one()
+        # sudo: the log is read to know who decided; nothing of it is disclosed.
+        other = self.sudo().log_ids.filtered(
+            lambda log: log.round == self.round
+            and log.step_id != self.step_id
+            and log.step_id.kind in DECISION_KINDS
+            and log.decision == "yes"
+            and log.user_id == self.env.user
+        )
+        if other:
+            raise UserError(
+                self.env._(
+                    "You already decided '%(step)s' of RKT %(plan)s in this round: "
+                    "the secretary's decision and the head's signature are taken by "
+                    "two different people.",
+                    step=other[0].step_id.name,
+                    plan=self.name,
+                )
+            )
+
+    def _check_can_change_officials(self):
+        """Officials and divisions of a draft plan are changed by an RKT manager of
+        its agency or by its head (not the team, not the planning head)."""
+        if self._is_engine() or self.env.user.has_group("rkt_planning.group_rkt_manager"):
+            return
+        capacities = self._get_user_capacities()
+        refused = self.filtered(lambda p: "head" not in capacities.get(p.id, {}))
+        if refused:
+            raise UserError(
+                self.env._(
+                    "Only an RKT manager of the agency or the head may change the "
+                    "agency, SOP, officials and divisions of RKT %(plan)s; they come "
+                    "from the agency's settings.",
+                    plan=refused[0].name,
+                )
+            )
+
+    def _check_officials_from_settings(self):
+        """A plan created by someone who may not choose its officials takes them
+        from the agency's settings, as they are."""
+        if self._is_engine() or self.env.user.has_group("rkt_planning.group_rkt_manager"):
+            return
+        for plan in self:
+            company = plan.company_id
+            default_head = self._get_default_head(company)
+            if default_head.user_id == self.env.user:
+                continue  # the agency's head chooses
+            departments = self._get_default_departments(company)
+            expected = {
+                "head": default_head,
+                "secretary": company.rkt_secretary_employee_id,
+                "planner": company.rkt_planner_employee_id,
+                "team": company.rkt_team_employee_ids,
+            }
+            actual = {
+                "head": plan.head_employee_id,
+                "secretary": plan.secretary_employee_id,
+                "planner": plan.planner_employee_id,
+                "team": plan.team_employee_ids,
+            }
+            forms = {(f.department_id, f.head_employee_id) for f in plan.form_ids}
+            if actual != expected or forms != {(d, d.manager_id) for d in departments}:
+                raise UserError(
+                    self.env._(
+                        "The officials and divisions of a new RKT come from the "
+                        "agency's settings (RKT › Configuration › Settings); only an "
+                        "RKT manager or the head may change them."
+                    )
+                )
 
     def _get_refusal_message(self, action):
         self.ensure_one()
@@ -299,7 +486,8 @@ class RktPlanEngine(models.AbstractModel):
         ).mapped("name")
         return self.env._(
             "You may not do this on RKT %(plan)s now. The current step '%(step)s' is "
-            "for %(roles)s (%(names)s), or their acting official.",
+            "for %(roles)s (%(names)s), or their acting official, holding the role's "
+            "RKT group.",
             plan=self.name,
             step=step.name,
             roles=", ".join(self.sop_id.get_role_names(roles)),
@@ -336,6 +524,48 @@ class RktPlanEngine(models.AbstractModel):
             step = step._get_next_step()
         return self.env["rkt.sop.step"]
 
+    def _get_official_problems(self):
+        """What keeps the officials of this plan from running it: a role whose
+        official lacks the role's security group, and the head and the secretary
+        being one person (separation of duties)."""
+        self.ensure_one()
+        problems = []
+        needed = self.sop_id.step_ids.get_roles()
+        for role, employees in self._get_role_holders().items():
+            if role not in needed:
+                continue
+            group = self.env.ref(ROLE_GROUPS[role])
+            for employee in employees.filtered("user_id"):
+                if not employee.user_id.has_group(ROLE_GROUPS[role]):
+                    problems.append(
+                        self.env._(
+                            "%(official)s, %(role)s, lacks the group '%(group)s'",
+                            official=employee.name,
+                            role=self.sop_id.get_role_name(role),
+                            group=group.name,
+                        )
+                    )
+        head, secretary = self.head_employee_id, self.secretary_employee_id
+        if head and secretary:
+            users = self._get_role_users({"head"}) & self._get_role_users({"secretary"})
+            if head == secretary or (head.user_id and head.user_id == secretary.user_id):
+                problems.append(
+                    self.env._(
+                        "%(name)s is both the head and the secretary: the secretary's "
+                        "decision and the head's signature need two people",
+                        name=head.name,
+                    )
+                )
+            elif users:
+                problems.append(
+                    self.env._(
+                        "%(name)s acts today for both the head and the secretary: the "
+                        "secretary's decision and the head's signature need two people",
+                        name=users[0].name,
+                    )
+                )
+        return problems
+
     def _check_ready_to_start(self):
         self.ensure_one()
         problems = []
@@ -362,6 +592,7 @@ class RktPlanEngine(models.AbstractModel):
                     divisions=", ".join(without_head.department_id.mapped("name")),
                 )
             )
+        problems += self._get_official_problems()
         if problems:
             raise UserError(
                 self.env._(
@@ -455,7 +686,8 @@ class RktPlanEngine(models.AbstractModel):
         )
 
     def _on_enter_fill(self):
-        forms = self.form_ids.filtered(lambda f: f.state in ("draft", "missing"))
+        # every division fills again, also when a 'tidak' returns the plan here
+        forms = self.form_ids
         forms._set_state("to_fill", deadline=self.step_deadline)
         forms._activity_schedule_division()
         self._check_forms_done()
@@ -517,11 +749,12 @@ class RktPlanEngine(models.AbstractModel):
         pending.activity_unlink(["rkt_planning.mail_act_rkt_fill"])
 
     def _on_complete_archive(self):
-        number = self.env["ir.sequence"].next_by_code("rkt.plan.archive") or "/"
+        today = fields.Date.context_today(self)
+        number = self._next_number("rkt.plan.archive", date=today)
         self._engine_write(
             {
                 "archive_number": number,
-                "archive_date": fields.Date.context_today(self),
+                "archive_date": today,
             }
         )
 
@@ -579,15 +812,21 @@ class RktPlanEngine(models.AbstractModel):
                     year=self.year,
                     plan=self.name,
                 ),
-                "start": self.meeting_start,
-                "stop": self.meeting_start + timedelta(hours=2),
-                "location": self.meeting_location,
+                **self._prepare_meeting_times(),
                 "partner_ids": [Command.set(partners.ids)],
                 "res_model_id": self.env["ir.model"]._get_id(self._name),
                 "res_id": self.id,
                 "description": self.step_id.name,
             }
         )
+
+    def _prepare_meeting_times(self):
+        self.ensure_one()
+        return {
+            "start": self.meeting_start,
+            "stop": self.meeting_start + timedelta(hours=2),
+            "location": self.meeting_location,
+        }
 
     def _get_remaining_working_days(self, deadline):
         """Whole working days from today until the day of ``deadline``; negative:

@@ -3,6 +3,8 @@ from contextlib import contextmanager
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .rkt_plan import PLAN_CREATE_TOKEN
+from .rkt_plan_engine import ROLE_GROUPS
 from .sql_insert import insert_records, insert_relation
 
 FORM_STATES = [
@@ -64,6 +66,7 @@ class RktPlanForm(models.Model):
     )
     head_employee_id = fields.Many2one(
         "hr.employee",
+        ondelete="restrict",
         string="Division Head",
         compute="_compute_head_employee_id",
         store=True,
@@ -151,7 +154,7 @@ class RktPlanForm(models.Model):
     @api.depends_context("uid")
     @api.depends("state", "head_employee_id", "plan_id.step_id")
     def _compute_user_can(self):
-        acting = self.env["rkt.delegation"]._get_acting_employees(self.env.user)
+        acting = self._get_user_division_officials()
         reviewable = self._get_reviewable_forms()
         for form in self:
             form.user_is_head = form.head_employee_id in acting
@@ -165,7 +168,7 @@ class RktPlanForm(models.Model):
     def _search_user_is_head(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Operation not supported"))
-        acting = self.env["rkt.delegation"]._get_acting_employees(self.env.user)
+        acting = self._get_user_division_officials()
         positive = (operator == "=") == value
         return [("head_employee_id", "in" if positive else "not in", acting.ids)]
 
@@ -174,21 +177,27 @@ class RktPlanForm(models.Model):
         forms = super().create(vals_list)
         if not self._is_engine():
             forms.plan_id._check_draft_divisions()
+            # the forms of a new plan come with it: rkt.plan.create checks them
+            if self.env.context.get("rkt_plan_create") is not PLAN_CREATE_TOKEN:
+                forms.plan_id._check_can_change_officials()
         return forms
 
     def write(self, vals):
         if not self._is_engine():
             if {"department_id", "head_employee_id"} & vals.keys():
                 self.plan_id._check_draft_divisions()
+                self.plan_id._check_can_change_officials()
             self.plan_id._check_not_locked()
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):
         self.plan_id._check_draft_divisions()
+        self.plan_id._check_can_change_officials()
 
     def action_submit(self):
         """The division head submits the form to the team."""
+        self.plan_id._lock_for_transition()
         self._check_can_submit()
         for form in self:
             if not form.line_ids:
@@ -207,10 +216,10 @@ class RktPlanForm(models.Model):
         self.activity_feedback(
             ["rkt_planning.mail_act_rkt_fill"], feedback=self.env._("Form submitted.")
         )
-        # sudo: the last submission completes the fill (and collect) step by itself,
-        # as the SOP says; division heads may not write the plan, but the submission
-        # that triggers it was checked above. The log still names the submitting user.
-        self.plan_id.sudo()._check_forms_done()
+        # the last submission completes the fill (and collect) step by itself, as
+        # the SOP says: the engine writes the plan (_engine_write), the log names
+        # the submitting user
+        self.plan_id._check_forms_done()
         return True
 
     def action_return_form(self):
@@ -228,6 +237,7 @@ class RktPlanForm(models.Model):
 
     def return_form(self, reason):
         """Return the form to its division head for correction, with a reason."""
+        self.plan_id._lock_for_transition()
         self._check_can_review()
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for returning the form."))
@@ -245,6 +255,7 @@ class RktPlanForm(models.Model):
 
     def action_accept_form(self):
         """Accept the division's corrections."""
+        self.plan_id._lock_for_transition()
         self._check_can_review()
         self._set_state("accepted")
         for form in self:
@@ -254,6 +265,14 @@ class RktPlanForm(models.Model):
         )
         self.plan_id._check_corrections_done()
         return True
+
+    @api.model
+    def _get_user_division_officials(self):
+        """The division heads the current user acts as (themselves, or as acting
+        official), provided they hold the division heads' group."""
+        if not self.env.user.has_group(ROLE_GROUPS["division_head"]):
+            return self.env["hr.employee"]
+        return self.env["rkt.delegation"]._get_acting_employees(self.env.user)
 
     def _set_state(self, state, deadline=None, extra=None):
         vals = dict(extra or {}, state=state)
@@ -331,8 +350,10 @@ class RktPlanForm(models.Model):
         # each division head follows their form: in one batch, not one
         # message_subscribe per division head (see _subscribe_later)
         with self._subscribe_later() as env:
+            # sudo: see rkt.plan._activity_update
             activities = (
                 env["mail.activity"]
+                .sudo()
                 .with_context(mail_activity_quick_update=True)
                 .create(vals_list)
                 .with_env(self.env)

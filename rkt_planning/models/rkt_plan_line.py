@@ -129,9 +129,12 @@ class RktPlanLine(models.Model):
         """
         if self._is_engine():
             return
+        # an edit and the submission (or return) of its form serialise: the edit
+        # is decided on the form's state after the other one committed
+        self.form_id._rkt_lock_rows()
         plans = self.plan_id
         plans._check_not_locked()
-        acting = self.env["rkt.delegation"]._get_acting_employees(self.env.user)
+        acting = self.env["rkt.plan.form"]._get_user_division_officials()
         capacities = plans._get_user_capacities()
         editors = {
             plan.id

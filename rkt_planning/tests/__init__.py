@@ -8,4 +8,6 @@ from . import test_tour
 from . import test_import_export
 from . import test_demo_data
 from . import test_performance
+from . import test_trust
+from . import test_access_matrix
 from . import test_concurrency

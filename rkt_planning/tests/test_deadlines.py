@@ -3,7 +3,7 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -444,11 +444,16 @@ class TestRktDelegation(RktCommon):
         return plan
 
     def _delegate(self, date_from, date_to, kind="plt"):
+        # the acting head holds the head's group; not the secretary, who takes the
+        # other decision (separation of duties, see test_trust)
+        self.agency.users["planner"].groups_id = [
+            Command.link(self.env.ref("rkt_planning.group_rkt_head").id)
+        ]
         return self.env["rkt.delegation"].create(
             {
                 "company_id": self.agency.company.id,
                 "employee_id": self.agency.employees["head"].id,
-                "delegate_employee_id": self.agency.employees["secretary"].id,
+                "delegate_employee_id": self.agency.employees["planner"].id,
                 "kind": kind,
                 "date_from": date_from,
                 "date_to": date_to,
@@ -458,17 +463,17 @@ class TestRktDelegation(RktCommon):
     def test_acting_official_inside_range_signs_as_plt(self):
         self._delegate("2027-01-01", "2027-01-31", "plt")
         plan = self._to_signature()
-        secretary = self.agency.users["secretary"]
+        acting = self.agency.users["planner"]
         sign_act = plan.activity_ids.filtered(
             lambda a: a.activity_type_id == self.env.ref("rkt_planning.mail_act_rkt_sign")
         )
-        self.assertEqual(sign_act.user_id, secretary, "the delegate gets the activity")
-        flags = self.as_user(plan, secretary)
+        self.assertEqual(sign_act.user_id, acting, "the delegate gets the activity")
+        flags = self.as_user(plan, acting)
         self.assertTrue(flags.user_can_sign)
         flags.action_sign()
         self.assertEqual(plan.state, "signed")
         self.assertEqual(plan.signed_capacity, "plt")
-        self.assertEqual(plan.signed_user_id, secretary)
+        self.assertEqual(plan.signed_user_id, acting)
         self.assertEqual(plan.signed_employee_id, self.agency.employees["head"])
         sign_log = plan.log_ids.filtered(lambda e: e.step_id == self.sop.step_ids[9])
         self.assertEqual(sign_log.acting_capacity, "plt")
@@ -478,7 +483,7 @@ class TestRktDelegation(RktCommon):
         self._delegate("2027-02-01", "2027-02-28", "plh")
         plan = self._to_signature()
         with self.assertRaises(UserError):
-            self.as_user(plan, self.agency.users["secretary"]).action_sign()
+            self.as_user(plan, self.agency.users["planner"]).action_sign()
         self.assertEqual(plan.state, "in_progress")
         self.assertEqual(
             plan.activity_ids.filtered("rkt_step_id").user_id, self.agency.users["head"]

@@ -11,7 +11,8 @@ from .common import RktCommon
 # from an empty cache, with the flush and the pre-commit hooks (mail tracking) the
 # request runs before COMMIT.
 STEP_QUERIES = {
-    "start": 126,
+    # the lock, the role groups and the separation-of-duties check (issue 11)
+    "start": 131,
     "planning": 109,
     "forms_open": 126,
     "enter_lines": 27,

@@ -11,7 +11,9 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo.addons.base.models import ir_actions_report as base_report
+from odoo import Command
 from odoo.exceptions import UserError
+
 from odoo.tests import tagged
 from odoo.tools.pdf import PdfFileReader
 
@@ -71,7 +73,8 @@ class TestRktReport(RktCommon):
                 "rkt_position": head_title,
             }
         )
-        agency.employees["secretary"].write(
+        # the acting head (Plt.) of test_acting_official_signs_with_own_name_and_plt_title
+        agency.employees["planner"].write(
             {
                 "name": "Hj. NOOR LAILA, S.Sos",
                 "nip": "19800505 200501 2 003",
@@ -308,19 +311,24 @@ class TestRktReport(RktCommon):
             {
                 "company_id": agency.company.id,
                 "employee_id": agency.employees["head"].id,
-                "delegate_employee_id": agency.employees["secretary"].id,
+                "delegate_employee_id": agency.employees["planner"].id,
                 "kind": "plt",
                 "date_from": "2027-01-01",
                 "date_to": "2027-03-31",
                 "reference": "800/12/BKPSDM/2027",
             }
         )
+        # the acting head holds the head's group (not the secretary: he decides
+        # the step before the signature)
+        agency.users["planner"].groups_id = [
+            Command.link(self.env.ref("rkt_planning.group_rkt_head").id)
+        ]
         plan = self._make_plan()
         self._to_signature(plan)
-        self._sign(plan, agency.users["secretary"])
+        self._sign(plan, agency.users["planner"])
         self.assertEqual(plan.signed_capacity, "plt")
         self.assertEqual(plan.signed_employee_id, agency.employees["head"])
-        self.assertEqual(plan._get_signer_employee(), agency.employees["secretary"])
+        self.assertEqual(plan._get_signer_employee(), agency.employees["planner"])
         self.assertTrue(plan.signed_attachment_id)
         self._keep(plan.signed_attachment_id.raw, "plan_plt")
         text = self._text(plan.signed_attachment_id.raw)

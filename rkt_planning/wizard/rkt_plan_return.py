@@ -11,6 +11,12 @@ class RktPlanReturn(models.TransientModel):
     plan_id = fields.Many2one("rkt.plan", string="RKT", readonly=True)
     form_id = fields.Many2one("rkt.plan.form", string="Division Form", readonly=True)
     step_id = fields.Many2one(related="plan_id.step_id")
+    expected_step_id = fields.Many2one(
+        "rkt.sop.step",
+        readonly=True,
+        help="The step the user saw when opening the dialog: if the RKT has moved on "
+        "since, it is not returned.",
+    )
     return_step_id = fields.Many2one(
         related="plan_id.step_id.return_step_id", string="Returns To"
     )
@@ -21,5 +27,7 @@ class RktPlanReturn(models.TransientModel):
         if self.form_id:
             self.form_id.return_form(self.reason)
         else:
-            self.plan_id.return_to_step(self.reason)
+            self.plan_id.return_to_step(
+                self.reason, expected_step_id=self.expected_step_id.id
+            )
         return {"type": "ir.actions.act_window_close"}
