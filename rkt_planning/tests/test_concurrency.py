@@ -183,6 +183,11 @@ class TestRktConcurrency(BaseCase):
             employees.unlink()
             users.unlink()
             partners.unlink()
+            # the agency's numbering (plan and archive numbers, per year); its
+            # ranges first, or their PostgreSQL sequences stay
+            sequences = env["ir.sequence"].search([("company_id", "=", company.id)])
+            sequences.date_range_ids.unlink()
+            sequences.unlink()
             calendars = env["resource.calendar"].search([("company_id", "=", company.id)])
             company_partner = company.partner_id
             company.unlink()
