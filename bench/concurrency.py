@@ -286,9 +286,18 @@ class Agency:
             )
         }
         company = admin.must(
-            "prepare", "res.company", "read", [self.company_id], ["rkt_sop_id"], context=self.context
+            "prepare", "res.company", "read", [self.company_id],
+            ["rkt_sop_id", "rkt_secretary_employee_id"], context=self.context,
         )[0]
         self.sop_id = company["rkt_sop_id"][0]
+        self.secretary_employee_id = company["rkt_secretary_employee_id"][0]
+        # the Sekretariat's form is filled by the Kasubbag, not by the secretary who
+        # reviews the forms (as in the demo data)
+        kasubbag = admin.must(
+            "prepare", "hr.employee", "search_read",
+            [("user_id.login", "=", f"{self.prefix}.kasubbag")], ["id"], context=self.context,
+        )
+        self.kasubbag_employee_id = kasubbag[0]["id"] if kasubbag else None
         steps = admin.must(
             "prepare", "rkt.sop.step", "search_read", [("sop_id", "=", self.sop_id)],
             ["sequence", "kind"], order="sequence, id",
@@ -407,13 +416,21 @@ class Agency:
             "prepare", "rkt.plan.form", "search_read", [("plan_id", "=", plan_id)],
             ["id", "head_employee_id"], order="id", context=self.context,
         )
+        # on a draft, the head decides the divisions and who fills their forms
         if divisions is not None and divisions < len(forms):
-            planner.must(
+            head.must(
                 "prepare", "rkt.plan", "write", [plan_id],
                 {"form_ids": [(2, form["id"]) for form in forms[divisions:]]},
                 context=self.context,
             )
             forms = forms[:divisions]
+        for form in forms:
+            if self.kasubbag_employee_id and form["head_employee_id"][0] == self.secretary_employee_id:
+                head.must(
+                    "prepare", "rkt.plan.form", "write", [form["id"]],
+                    {"head_employee_id": self.kasubbag_employee_id}, context=self.context,
+                )
+                form["head_employee_id"] = [self.kasubbag_employee_id]
         head.must("prepare", "rkt.plan", "write", [plan_id],
                   {"disposition": "Segera susun RKT."}, context=self.context)
         head.must("prepare", "rkt.plan", "action_start", [plan_id], context=self.context)
@@ -679,25 +696,16 @@ class Bench:
     def load(self, agencies):
         args = self.args
         load_plans = self.load_plans
-        for agency in agencies:
-            load_plans[agency.key] = agency.plan_to_fill(lines=False)[0]
         logins = []
         for agency in agencies:
-            _root, departments = agency.division_departments()
-            employees = self.admin.must(
-                "prepare", "hr.employee", "read", [d["manager_id"][0] for d in departments],
-                ["user_id"], context=agency.context,
-            )
-            users = self.admin.must(
-                "prepare", "res.users", "read", [e["user_id"][0] for e in employees], ["login"]
-            )
+            load_plans[agency.key], heads = agency.plan_to_fill(lines=False)
             logins += [(agency, login, role) for login, role in (
                 (f"{agency.prefix}.perencanaan", "planner"),
                 (f"{agency.prefix}.tim", "team"),
                 (f"{agency.prefix}.kepala", "reader"),
                 (f"{agency.prefix}.sekretaris", "reader"),
             )]
-            logins += [(agency, user["login"], "division_head") for user in users]
+            logins += [(agency, client.login_name, "division_head") for client in heads.values()]
         # the planners first: the first user of each login is its only coordinator
         vusers = [logins[index % len(logins)] for index in range(args.users)]
         deadline = time.monotonic() + args.load_seconds
