@@ -11,3 +11,4 @@ from . import test_performance
 from . import test_trust
 from . import test_access_matrix
 from . import test_signature
+from . import test_concurrency
