@@ -490,7 +490,9 @@ class RktPlan(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+            company = self.env["res.company"].browse(
+                vals.get("company_id") or self.env.context.get("default_company_id")
+            ) or self.env.company
             sop = self.env["rkt.sop"].browse(vals.get("sop_id")) or self._default_sop_id(company)
             sop = self._get_agency_sop(sop, company)
             vals["sop_id"] = sop.id

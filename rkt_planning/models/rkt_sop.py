@@ -284,7 +284,7 @@ class RktSop(models.Model):
                 order="id desc",
             )
         )
-        copy = (copies & company.sudo().rkt_sop_id) or copies[:1]
+        copy = (copies & company.rkt_sop_id) or copies[:1]
         return self.browse(copy.ids)
 
     def _get_agency_copy(self, company):
