@@ -298,12 +298,11 @@ class RktSop(models.Model):
         if not copy:
             # sudo: whoever creates the plan (a planning head) may not write SOPs.
             # What is made is only a copy of the template, for the plan's agency.
-            # (without the defaults meant for the plan)
-            copy = (
-                self.sudo()
-                .with_context(clean_context(self.env.context))
-                ._copy_with_steps(self._get_agency_copy_values(company))
-            )
+            # The context is the caller's without its default_* keys, which are
+            # meant for the plan (clean_context keeps everything else).
+            context = clean_context(self.env.context)
+            template = self.sudo().with_context(context)  # pylint: disable=context-overridden
+            copy = template._copy_with_steps(self._get_agency_copy_values(company))
             copy = self.browse(copy.ids)
         return copy
 
