@@ -168,12 +168,10 @@ class RktSopStep(models.Model):
         sops = self.env["rkt.sop"].browse(
             {vals.get("sop_id") or default_sop for vals in vals_list} - {False, None}
         )
+        # before creating, so that the record rules do not refuse first
         sops._check_template_access()
         sops._check_not_in_use()
-        steps = super().create(vals_list)
-        steps.sop_id._check_template_access()
-        steps.sop_id._check_not_in_use()
-        return steps
+        return super().create(vals_list)
 
     def write(self, vals):
         sops = self.sop_id | self.env["rkt.sop"].browse(vals.get("sop_id") or [])
@@ -189,21 +187,10 @@ class RktSopStep(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):
-        # sudo: plans of other agencies may use a template SOP; only their existence
-        # is disclosed.
-        used_steps = {
-            step.id
-            for [step] in self.env["rkt.plan.log"]
-            .sudo()
-            ._read_group([("step_id", "in", self.ids)], ["step_id"])
-        }
-        used_sops = {
-            sop.id
-            for [sop] in self.env["rkt.plan"]
-            .sudo()
-            ._read_group([("sop_id", "in", self.sop_id.ids)], ["sop_id"])
-        }
-        step = self.filtered(lambda s: s.id in used_steps or s.sop_id.id in used_sops)[:1]
+        # A plan's log names only steps of the plan's own SOP version, so the steps
+        # a log names are those of a used version.
+        used = self.sop_id.filtered(lambda sop: sop._is_used())
+        step = self.filtered(lambda s: s.sop_id in used)[:1]
         if step:
             raise UserError(
                 self.env._(
