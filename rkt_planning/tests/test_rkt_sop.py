@@ -303,8 +303,9 @@ class TestRktSop(RktCommon):
         self.assertEqual(Plan._default_sop_id(), copy)
         third = Plan.create({"year": 2029, "program_document_ref": "Renstra"})
         self.assertEqual(third.sop_id, copy)
-        # choosing the other template on a draft plan gives its copy, too
-        self.as_user(third, planner).sop_id = self.sop_dinkes
+        # choosing the other template on a draft plan gives its copy, too (the
+        # agency's RKT manager or head changes a draft plan's SOP, see test_trust)
+        self.as_user(third, self.agency.users["manager"]).sop_id = self.sop_dinkes
         self.assertEqual(third.sop_id.template_id, self.sop_dinkes)
         self.assertEqual(third.sop_id.company_id, self.agency.company)
         self.assertEqual(
