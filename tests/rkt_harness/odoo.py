@@ -7,7 +7,9 @@ Environment variables (all optional):
 * ``ODOO_PYTHON``       interpreter that runs Odoo (default: the script's shebang,
                         ``python3`` for a shebang-less ``odoo-bin``)
 * ``ODOO_ADDONS_PATH``  extra addons directories (separated by ``,`` or ``:``)
-* ``RKT_NO_ODOO=1``     behave as if no Odoo were installed (static checks only)
+* ``RKT_NO_ODOO=1``     behave as if no Odoo were installed (static checks only);
+                        ``RKT_NO_ODOO_REASON`` says why (scripts/setup.sh sets both
+                        when it could find or install no Odoo 18)
 * ``RKT_ODOO_TEST_TAGS`` override ``--test-tags`` (default ``/<addon>``)
 * ``RKT_ODOO_TIMEOUT``  seconds allowed per Odoo process (default 3600)
 * ``PGHOST``/``PGPORT``/``PGUSER``/``PGPASSWORD`` are honoured by libpq, both
@@ -113,7 +115,7 @@ def _extra_addons_paths():
 def detect():
     """Return an OdooInstall, or raise OdooNotFound / OdooError."""
     if env_flag("RKT_NO_ODOO"):
-        raise OdooNotFound("RKT_NO_ODOO is set")
+        raise OdooNotFound(os.environ.get("RKT_NO_ODOO_REASON") or "RKT_NO_ODOO is set")
     script = _find_script()
     python = _interpreter_for(script)
     cwd = os.path.dirname(os.path.realpath(script))
