@@ -371,7 +371,9 @@ ensure_odoo() {
         else
             mkdir -p "$STATE_DIR"
             bin=$STATE_DIR/odoo-bin
-            printf '#!%s\nimport odoo\nodoo.cli.main()\n' "$(command -v "$PYTHON")" >"$bin"
+            # what odoo-bin does
+            printf '#!%s\n__import__("os").environ["TZ"] = "UTC"\nimport odoo\nodoo.cli.main()\n' \
+                "$(command -v "$PYTHON")" >"$bin"
             chmod +x "$bin"
         fi
         export ODOO_PYTHON
