@@ -352,6 +352,11 @@ SKIP_RE = re.compile(r"^skipped (?P<test>.*?) : (?P<reason>.*)$")
 BROWSER_SKIP_RE = re.compile(
     r"websocket-client|devtools|chrome|chromium|browser|\bnot found\b", re.IGNORECASE
 )
+# SkipTest reasons of the addon's own tests when a tool the set-up installs is
+# missing (rkt_planning/tests/test_report.py): "wkhtmltopdf is not installed",
+# "pdftotext (poppler-utils) is not installed". A run that skips them hides
+# the very step the set-up exists for.
+TOOL_SKIP_RE = re.compile(r"wkhtmltopdf|pdftotext|poppler", re.IGNORECASE)
 BAD_LEVELS = {"WARNING", "ERROR", "CRITICAL"}
 
 # Log records at WARNING or above that are proved irrelevant to the addon.
@@ -417,6 +422,7 @@ class RunResult:
     errors: int = 0
     skipped: int = 0
     browser_skips: list = field(default_factory=list)
+    tool_skips: list = field(default_factory=list)
     bad_records: list = field(default_factory=list)
     module_state: dict = None
     problems: list = field(default_factory=list)
@@ -456,7 +462,9 @@ def analyse_log(result, records, expect_tests=True):
         m = SKIP_RE.match(rec.msg)
         if m:
             result.skipped += 1
-            if BROWSER_SKIP_RE.search(m.group("reason")):
+            if TOOL_SKIP_RE.search(m.group("reason")):
+                result.tool_skips.append(f"{m.group('test')}: {m.group('reason')}")
+            elif BROWSER_SKIP_RE.search(m.group("reason")):
                 result.browser_skips.append(f"{m.group('test')}: {m.group('reason')}")
         if rec.level in BAD_LEVELS and not _allowed(rec):
             result.bad_records.append(rec)
@@ -488,6 +496,11 @@ def analyse_log(result, records, expect_tests=True):
         result.problems.append(
             f"{len(result.browser_skips)} browser test(s) were SKIPPED, which hides them: "
             + "; ".join(result.browser_skips[:5])
+        )
+    if result.tool_skips:
+        result.problems.append(
+            f"{len(result.tool_skips)} test(s) were SKIPPED for a missing tool (`make test` installs "
+            "wkhtmltopdf and poppler-utils): " + "; ".join(result.tool_skips[:5])
         )
     if result.bad_records:
         result.problems.append(
