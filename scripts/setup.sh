@@ -481,28 +481,31 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 addon = Path(sys.argv[1])
-names = {}  # xml id -> name, for companies and groups
+names = {}  # xml id -> name, of the companies and the groups
 for path in [addon / "demo/res_company_demo.xml", addon / "security/rkt_planning_groups.xml"]:
     for rec in ET.parse(path).iter("record"):
         field = rec.find("field[@name='name']")
         if field is not None:
             names[rec.get("id")] = field.text
-rows = [("admin", "admin", "Administrator", "both agencies, every right")]
+by_company = {}
 for rec in ET.parse(addon / "demo/res_users_demo.xml").iter("record"):
     if rec.get("model") != "res.users":
         continue
     fields = {f.get("name"): f for f in rec.findall("field")}
     login = fields["login"].text
-    password = fields.get("password")
+    password = fields["password"].text if "password" in fields else None
     groups = fields["groups_id"].get("eval", "") if "groups_id" in fields else ""
     role = ", ".join(names.get(ref, ref) for ref in re.findall(r"ref\('(group_rkt_\w+)'\)", groups))
+    if password != login:
+        role += f" (password: {password or 'none set'})"
     company = names.get(fields["company_id"].get("ref"), "") if "company_id" in fields else ""
-    rows.append((login, password.text if password is not None else "?", fields["name"].text, f"{company}: {role}"))
-width = max(len(r[0]) for r in rows)
-print("  Logins (password = login; the administrator's is admin):")
-for login, password, name, what in rows:
-    note = "" if password == login or login == "admin" else f"  (password {password})"
-    print(f"    {login:<{width}}  {name} - {what}{note}")
+    by_company.setdefault(company, []).append((login, role, fields["name"].text))
+width = max(len(login) for users in by_company.values() for login, _, _ in users)
+print("Logins: the password of each demo user is its login; admin / admin sees both agencies.")
+for company, users in by_company.items():
+    print(f"  {company}")
+    for login, role, name in users:
+        print(f"    {login:<{width}}  {role} - {name}")
 PY
 }
 
@@ -562,18 +565,21 @@ EOF
     trap 'kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; exit 130' INT TERM
     local url=http://127.0.0.1:$HTTP_PORT/web/login _
     [ "$HTTP_INTERFACE" = 0.0.0.0 ] || [ "$HTTP_INTERFACE" = 127.0.0.1 ] || url=http://$HTTP_INTERFACE:$HTTP_PORT/web/login
+    local up=
     for _ in $(seq 1 240); do
         kill -0 "$pid" 2>/dev/null || die "Odoo stopped (see its log above)"
         if "$PYTHON" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$url" >/dev/null 2>&1; then
+            up=1
             break
         fi
         sleep 0.5
     done
+    [ -n "$up" ] || say "Odoo does not answer on $url after 2 minutes (see its log above); still waiting for it"
     cat <<EOF
 
 [setup] ================================================================
 [setup] RKT Planning demo: http://localhost:$HTTP_PORT   (database $DEMO_DB)
-[setup] serving $((SECONDS - START_SECONDS)) s after \`make demo\` started; Ctrl-C stops it.
+[setup] ${up:+serving }$((SECONDS - START_SECONDS)) s after \`make demo\` started; Ctrl-C stops it.
 $(demo_logins | sed 's/^/[setup] /')
 [setup] ================================================================
 
