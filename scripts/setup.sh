@@ -65,7 +65,7 @@ HTTP_INTERFACE=${RKT_HTTP_INTERFACE:-127.0.0.1}
 # Not in Odoo's requirements: without it Odoo skips every browser test.
 WEBSOCKET_CLIENT="websocket-client==1.9.2"
 # Bump when the way .venv-odoo is made changes: the next run redoes the pip steps.
-VENV_RECIPE=1
+VENV_RECIPE=2
 
 # Debian 12 packages (one apt-get for all that are missing).
 DEB_PACKAGES=(
@@ -311,8 +311,9 @@ ensure_odoo_venv() { # ensure_odoo_venv SRC: .venv-odoo with Odoo installed from
     # compat mode: a .pth puts the source tree on sys.path, so that `odoo` stays
     # Odoo's regular package once an addon wheel adds site-packages/odoo/addons
     # (the default editable mode would let that namespace directory hide it).
+    # --use-pep517: the same (PEP 660) editable install whatever pip's version.
     say "installing Odoo from $src (pip install -e, editable_mode=compat)"
-    "${pip[@]}" install --quiet --config-settings editable_mode=compat -e "$src" \
+    "${pip[@]}" install --quiet --use-pep517 --config-settings editable_mode=compat -e "$src" \
         || die "pip could not install Odoo from $src (see above)"
     local extras
     read -r -a extras <<<"$WEBSOCKET_CLIENT $(addon_python_deps)"
