@@ -216,16 +216,17 @@ harness_detect() { PYTHONPATH="$REPO_ROOT/tests" "$PYTHON" -m rkt_harness detect
 json_field() { "$PYTHON" -c 'import json, sys; d = json.loads(sys.argv[1]); v = d[sys.argv[2]]; print(",".join(v) if isinstance(v, list) else v)' "$1" "$2"; }
 
 ODOO_JSON=
-ODOO_FROM=
 
-use_odoo() { # use_odoo BIN "where it comes from": detect it, or return 1 (DETECT_OUT, DETECT_RC)
+use_odoo() { # use_odoo BIN: detect it (ODOO_JSON, ODOO_BIN), or return 1 (DETECT_OUT, DETECT_RC)
     local out rc=0
     out=$(ODOO_BIN="$1" harness_detect) || rc=$?
+    case $out in # the harness' skip line: keep its reason only
+        "Odoo 18 not installed: "*"(static checks only) ("*) out=${out#*"(static checks only) ("}; out=${out%)} ;;
+    esac
     DETECT_OUT=$out
     DETECT_RC=$rc
     [ $rc -eq 0 ] || return 1
     ODOO_JSON=$out
-    ODOO_FROM=$2
     export ODOO_BIN
     ODOO_BIN=$(json_field "$ODOO_JSON" bin)
 }
@@ -340,7 +341,7 @@ ensure_odoo() {
     step "3/3 Odoo $ODOO_SERIES"
     # a. the Odoo you name or have: used as it is
     if [ -n "${ODOO_BIN:-}" ]; then
-        if use_odoo "$ODOO_BIN" "ODOO_BIN"; then
+        if use_odoo "$ODOO_BIN"; then
             say "using ODOO_BIN=$ODOO_BIN as it is"
             check_websocket_client
             return 0
@@ -356,7 +357,7 @@ ensure_odoo() {
     local name found
     for name in odoo odoo-bin; do
         found=$(command -v "$name" 2>/dev/null) || continue
-        if use_odoo "$found" "PATH"; then
+        if use_odoo "$found"; then
             say "using $found (on PATH) as it is"
             check_websocket_client
             return 0
@@ -379,7 +380,7 @@ ensure_odoo() {
         fi
         export ODOO_PYTHON
         ODOO_PYTHON=$(command -v "$PYTHON")
-        if use_odoo "$bin" "$PYTHON"; then
+        if use_odoo "$bin"; then
             say "using the Odoo $PYTHON imports ($root) as it is"
             check_websocket_client
             return 0
@@ -410,7 +411,7 @@ ensure_odoo() {
         src=$CLONE_DIR
     fi
     ensure_odoo_venv "$src"
-    use_odoo "$ODOO_VENV/bin/odoo" "$src" || die "Odoo was installed into $ODOO_VENV but does not run: $DETECT_OUT"
+    use_odoo "$ODOO_VENV/bin/odoo" || die "Odoo was installed into $ODOO_VENV but does not run: $DETECT_OUT"
     say "Odoo $(json_field "$ODOO_JSON" version): $ODOO_BIN"
 }
 
