@@ -12,7 +12,8 @@ from freezegun import freeze_time
 
 from odoo.addons.base.models import ir_actions_report as base_report
 from odoo.exceptions import UserError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
+from odoo.tests.common import TransactionCase
 from odoo.tools import file_open
 from odoo.tools.pdf import PdfFileReader
 
