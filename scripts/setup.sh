@@ -259,7 +259,7 @@ clone_odoo() {
         rm -rf "$tmp"
         return 0
     fi
-    CLONE_ERROR="git clone $ODOO_GIT_URL failed: $(grep -v '^Cloning into' "$tmp/log" | tail -n 2 | tr '\n' ' ')"
+    CLONE_ERROR="git clone $ODOO_GIT_URL failed: $(grep -v '^Cloning into' "$tmp/log" | tail -n 2 | tr '\n' ' ' | sed 's/ *$//')"
     [ $rc -eq 0 ] && CLONE_ERROR="the clone of $ODOO_GIT_URL is not an Odoo $ODOO_SERIES source tree"
     rm -rf "$tmp"
     return 1
