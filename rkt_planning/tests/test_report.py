@@ -16,6 +16,8 @@ from odoo import Command
 from odoo.exceptions import UserError
 
 from odoo.tests import tagged
+from odoo.tests.common import TransactionCase
+from odoo.tools import file_open
 from odoo.tools.pdf import PdfFileReader
 
 from .common import RktCommon
@@ -25,6 +27,18 @@ SOP_REPORT = "rkt_planning.action_report_rkt_sop"
 REPORT_LOGGER = "odoo.addons.base.models.ir_actions_report"
 MM = 72 / 25.4  # PDF points per millimetre
 NO_WKHTMLTOPDF = base_report.wkhtmltopdf_state == "install"
+# The font the reports name first (report/*_templates.xml); fonts-liberation on Debian.
+REPORT_FONT = "Liberation Sans"
+REPORT_TEMPLATES = (
+    "rkt_planning/report/rkt_plan_templates.xml",
+    "rkt_planning/report/rkt_sop_templates.xml",
+)
+
+
+def _words(text):
+    """Text with every run of whitespace as one space: a PDF wraps a cell's text
+    wherever the font's widths put the line end."""
+    return " ".join((text or "").split())
 
 
 def _squeeze(text):
@@ -116,18 +130,18 @@ class TestRktReport(RktCommon):
         return result.stdout.decode()
 
     def _pages(self, content):
-        """The text of each page."""
+        """The text of each page, whitespace normalised (see _words)."""
         reader = PdfFileReader(io.BytesIO(content))
         count = reader.getNumPages()
         if shutil.which("pdftotext"):
             return [
-                self._pdftotext(content, "-f", str(page), "-l", str(page))
+                _words(self._pdftotext(content, "-f", str(page), "-l", str(page)))
                 for page in range(1, count + 1)
             ]
-        return [reader.getPage(page).extractText() for page in range(count)]
+        return [_words(reader.getPage(page).extractText()) for page in range(count)]
 
     def _text(self, content):
-        return "\n".join(self._pages(content))
+        return " ".join(self._pages(content))
 
     def _page_size_mm(self, content):
         box = PdfFileReader(io.BytesIO(content)).getPage(0).mediaBox
@@ -174,8 +188,8 @@ class TestRktReport(RktCommon):
         for header in ("Sasaran Strategis", "Indikator Kinerja", "Target", "Satuan"):
             self.assertIn(header, text)
         for line in plan.line_ids:
-            self.assertIn(line.indicator, text)
-            self.assertIn(line.strategic_objective, text)
+            self.assertIn(_words(line.indicator), text)
+            self.assertIn(_words(line.strategic_objective), text)
         # budget column with its total: 3 divisions x (1 + 2 million)
         self.assertIn("Anggaran (Rp)", text)
         self.assertIn("JUMLAH", text)
@@ -239,7 +253,7 @@ class TestRktReport(RktCommon):
         self._assert_letterhead(text)
         self.assertIn("RENCANA KINERJA TAHUNAN (RKT) TAHUN 2027", text)
         for line in plan.line_ids:
-            self.assertIn(line.indicator, text)
+            self.assertIn(_words(line.indicator), text)
         # the signature block, in Indonesian whatever the user's language
         self.assertEqual(agency.users["head"].lang, "en_US")
         for expected in (
@@ -575,3 +589,45 @@ class TestRktReport(RktCommon):
                 shape.get("label") for cell in first["cells"] for shape in cell["shapes"]
             ]
             self.assertIn(str(first["step"].number), labels)
+
+
+@tagged("post_install", "-at_install", "rkt_report")
+class TestRktReportFont(TransactionCase):
+    """The font the reports are laid out in is installed: without it wkhtmltopdf
+    takes a wider fallback and every line break of the RKT moves."""
+
+    def test_reports_name_one_font_first(self):
+        families = []
+        for path in REPORT_TEMPLATES:
+            with file_open(path) as template:
+                families += re.findall(r'font-family\s*[:=]\s*"?([^",;]+)', template.read())
+        self.assertTrue(families)
+        self.assertEqual(
+            {family.strip() for family in families},
+            {REPORT_FONT},
+            f"every font-family of {', '.join(REPORT_TEMPLATES)} should name {REPORT_FONT} first "
+            "(the font the set-up installs and this test checks)",
+        )
+
+    def test_report_font_is_installed(self):
+        fc_match = shutil.which("fc-match")
+        if not fc_match:
+            self.fail(
+                "fc-match (fontconfig) is not installed, so the fonts wkhtmltopdf finds are "
+                f"unknown: install fontconfig and fonts-liberation ({REPORT_FONT}); "
+                "`make test` and `make demo` do"
+            )
+        for style in ("regular", "bold"):
+            family = subprocess.run(
+                [fc_match, "--format=%{family}", f"{REPORT_FONT}:{style}"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            if REPORT_FONT not in [name.strip() for name in family.split(",")]:
+                self.fail(
+                    f"The reports print in {REPORT_FONT}, which is not installed ({style}: "
+                    f"fontconfig gives {family!r} instead): wkhtmltopdf would lay the RKT out "
+                    f"in that wider font. Install fonts-liberation (apt-get install "
+                    "fonts-liberation); `make test` and `make demo` do."
+                )

@@ -1,4 +1,5 @@
-"""Command line used by .ci/run, sharing the harness's Odoo detection.
+"""Command line used by scripts/setup.sh (make demo, make test, .ci/run), sharing
+the harness's Odoo detection.
 
     PYTHONPATH=tests python -m rkt_harness detect   # exit 0 found, 3 not found, 4 broken
     PYTHONPATH=tests python -m rkt_harness pg-ping  # exit 0 if PostgreSQL answers

@@ -7,7 +7,9 @@ Environment variables (all optional):
 * ``ODOO_PYTHON``       interpreter that runs Odoo (default: the script's shebang,
                         ``python3`` for a shebang-less ``odoo-bin``)
 * ``ODOO_ADDONS_PATH``  extra addons directories (separated by ``,`` or ``:``)
-* ``RKT_NO_ODOO=1``     behave as if no Odoo were installed (static checks only)
+* ``RKT_NO_ODOO=1``     behave as if no Odoo were installed (static checks only);
+                        ``RKT_NO_ODOO_REASON`` says why (scripts/setup.sh sets both
+                        when it could find or install no Odoo 18)
 * ``RKT_ODOO_TEST_TAGS`` override ``--test-tags`` (default ``/<addon>``)
 * ``RKT_ODOO_TIMEOUT``  seconds allowed per Odoo process (default 3600)
 * ``PGHOST``/``PGPORT``/``PGUSER``/``PGPASSWORD`` are honoured by libpq, both
@@ -113,7 +115,7 @@ def _extra_addons_paths():
 def detect():
     """Return an OdooInstall, or raise OdooNotFound / OdooError."""
     if env_flag("RKT_NO_ODOO"):
-        raise OdooNotFound("RKT_NO_ODOO is set")
+        raise OdooNotFound(os.environ.get("RKT_NO_ODOO_REASON") or "RKT_NO_ODOO is set")
     script = _find_script()
     python = _interpreter_for(script)
     cwd = os.path.dirname(os.path.realpath(script))
@@ -350,6 +352,11 @@ SKIP_RE = re.compile(r"^skipped (?P<test>.*?) : (?P<reason>.*)$")
 BROWSER_SKIP_RE = re.compile(
     r"websocket-client|devtools|chrome|chromium|browser|\bnot found\b", re.IGNORECASE
 )
+# SkipTest reasons of the addon's own tests when a tool the set-up installs is
+# missing (rkt_planning/tests/test_report.py): "wkhtmltopdf is not installed",
+# "pdftotext (poppler-utils) is not installed". A run that skips them hides
+# the very step the set-up exists for.
+TOOL_SKIP_RE = re.compile(r"wkhtmltopdf|pdftotext|poppler", re.IGNORECASE)
 BAD_LEVELS = {"WARNING", "ERROR", "CRITICAL"}
 
 # Log records at WARNING or above that are proved irrelevant to the addon.
@@ -415,6 +422,7 @@ class RunResult:
     errors: int = 0
     skipped: int = 0
     browser_skips: list = field(default_factory=list)
+    tool_skips: list = field(default_factory=list)
     bad_records: list = field(default_factory=list)
     module_state: dict = None
     problems: list = field(default_factory=list)
@@ -454,7 +462,9 @@ def analyse_log(result, records, expect_tests=True):
         m = SKIP_RE.match(rec.msg)
         if m:
             result.skipped += 1
-            if BROWSER_SKIP_RE.search(m.group("reason")):
+            if TOOL_SKIP_RE.search(m.group("reason")):
+                result.tool_skips.append(f"{m.group('test')}: {m.group('reason')}")
+            elif BROWSER_SKIP_RE.search(m.group("reason")):
                 result.browser_skips.append(f"{m.group('test')}: {m.group('reason')}")
         if rec.level in BAD_LEVELS and not _allowed(rec):
             result.bad_records.append(rec)
@@ -486,6 +496,11 @@ def analyse_log(result, records, expect_tests=True):
         result.problems.append(
             f"{len(result.browser_skips)} browser test(s) were SKIPPED, which hides them: "
             + "; ".join(result.browser_skips[:5])
+        )
+    if result.tool_skips:
+        result.problems.append(
+            f"{len(result.tool_skips)} test(s) were SKIPPED for a missing tool (`make test` installs "
+            "wkhtmltopdf and poppler-utils): " + "; ".join(result.tool_skips[:5])
         )
     if result.bad_records:
         result.problems.append(
