@@ -21,4 +21,3 @@ from . import ir_actions_report
 from . import ir_attachment
 from . import report_rkt_plan
 from . import report_rkt_sop
-from . import rkt_demo
