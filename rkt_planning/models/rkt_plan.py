@@ -94,13 +94,28 @@ class RktPlan(models.Model):
     _rkt_create_only_fields = ("name",)
 
     @api.model
-    def _default_sop_id(self):
-        company = self.env.company
-        return company.rkt_sop_id or self.env["rkt.sop"].search(
+    def _default_sop_id(self, company=None):
+        """The agency's default SOP, else its latest own SOP, else a template.  For a
+        template, the agency's copy when there is one; else the plan's ``create``
+        makes it (see ``_get_agency_sop``)."""
+        company = company or self.env.company
+        sop = company.rkt_sop_id
+        if sop and not sop.company_id:
+            sop = sop._find_agency_copy(company) or sop
+        return sop or self.env["rkt.sop"].search(
             [("company_id", "in", [company.id, False])],
             order="company_id, id desc",
             limit=1,
         )
+
+    @api.model
+    def _get_agency_sop(self, sop, company):
+        """A plan runs on an SOP of its own agency: a template gives the agency's
+        copy (made the first time), so that nobody else's edit or archiving of the
+        template can change the plan's procedure."""
+        if sop and not sop.company_id and company:
+            return sop._get_agency_copy(company)
+        return sop
 
     @api.model
     def _default_year(self):
@@ -168,7 +183,7 @@ class RktPlan(models.Model):
         string="SOP",
         required=True,
         default=lambda self: self._default_sop_id(),
-        domain="[('company_id', 'in', [company_id, False])]",
+        domain="[('company_id', '=', company_id)]",
         tracking=True,
     )
     sop_version = fields.Integer(related="sop_id.version", string="SOP Version")
@@ -530,9 +545,14 @@ class RktPlan(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            sop = self.env["rkt.sop"].browse(vals.get("sop_id")) or self._default_sop_id()
+            company = self.env["res.company"].browse(
+                vals.get("company_id") or self.env.context.get("default_company_id")
+            ) or self.env.company
+            sop = self.env["rkt.sop"].browse(vals.get("sop_id")) or self._default_sop_id(company)
+            sop = self._get_agency_sop(sop, company)
+            vals["sop_id"] = sop.id
             self.browse()._check_unique_year(
-                vals.get("company_id") or self.env.company.id,
+                company.id,
                 vals.get("year") or self._default_year(),
                 sop.root_id.id or sop.id,
             )
@@ -551,6 +571,18 @@ class RktPlan(models.Model):
         return plans
 
     def write(self, vals):
+        if vals.get("sop_id") and not self.env["rkt.sop"].browse(vals["sop_id"]).company_id:
+            # a template: each agency's plans take the agency's copy
+            company = self.env["res.company"].browse(vals.get("company_id"))
+            if not company and len(self.company_id) > 1:
+                return all(
+                    self.filtered(lambda p, c=c: p.company_id == c).write(vals)
+                    for c in self.company_id
+                )
+            sop = self._get_agency_sop(
+                self.env["rkt.sop"].browse(vals["sop_id"]), company or self.company_id
+            )
+            vals = dict(vals, sop_id=sop.id)
         if not self._is_engine():
             self._check_not_locked()
             if OFFICIAL_FIELDS & vals.keys():

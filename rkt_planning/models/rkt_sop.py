@@ -1,16 +1,59 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import clean_context
 
 from .rkt_sop_step import ROLE_CODES
+
+# Put in the context by ``action_revise`` to archive the old version, which a plan
+# may use.  No RPC call can forge it: a context sent over the network is JSON, and
+# this is no JSON value.
+REVISION_TOKEN = object()
+
+# What an SOP version says: frozen, with its steps (FROZEN_STEP_FIELDS), while a plan
+# runs or ran on it.  The identity block and the executor names are printed on the
+# SOP sheet of the plan; archiving or moving the version would take it from the plan.
+FROZEN_SOP_FIELDS = frozenset(
+    {
+        "name",
+        "code",
+        "version",
+        "active",
+        "company_id",
+        "template_id",
+        "unit_name",
+        "date_made",
+        "date_revised",
+        "date_approved",
+        "approved_by",
+        "approver_employee_id",
+        "approver_title",
+        "approver_name",
+        "approver_rank",
+        "approver_nip",
+        "legal_basis",
+        "executor_qualification",
+        "related_sops",
+        "equipment",
+        "warning",
+        "records_kept",
+        *(f"role_{role}_name" for role in ROLE_CODES),
+        "step_ids",
+        "root_id",
+        "previous_version_id",
+    }
+)
 
 
 class RktSop(models.Model):
     """A Standard Operating Procedure (SOP AP, PermenPAN-RB 35/2012) for preparing the RKT.
 
     An SOP is data: its identity block, the names the agency gives the five SOP roles
-    and its steps.  A record without agency is a template that any agency may copy.
-    Revising an SOP creates a new version; the old version stays readable (archived)
-    and the plans already running keep the version they started with.
+    and its steps.  A record without agency is a template that any agency may copy;
+    only a system administrator changes a template, and a plan never runs on one but
+    on its agency's own copy (``_get_agency_copy``).  Revising an SOP creates a new
+    version; the old version stays readable (archived) and the plans already running
+    keep the version they started with.  A version a plan runs or ran on is frozen
+    whole (``FROZEN_SOP_FIELDS``, ``FROZEN_STEP_FIELDS``).
     """
 
     _name = "rkt.sop"
@@ -27,8 +70,18 @@ class RktSop(models.Model):
         "res.company",
         string="Agency",
         index=True,
+        default=lambda self: self._default_company_id(),
         help="The agency this SOP belongs to. Leave empty for a template that any "
-        "agency may copy.",
+        "agency may copy (only a system administrator changes templates).",
+    )
+    template_id = fields.Many2one(
+        "rkt.sop",
+        string="Copied From Template",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="The template this agency's SOP was copied from; its plans that name the "
+        "template run on this copy.",
     )
     unit_name = fields.Text(
         help="The government and unit named in the identity block of the sheet.",
@@ -112,12 +165,44 @@ class RktSop(models.Model):
         for sop in self:
             sop.plan_count = counts.get(sop, 0)
 
+    @api.model
+    def _default_company_id(self):
+        # A new SOP is its agency's own.  The templates come from the data files
+        # (loaded as superuser) or from a system administrator who clears the agency.
+        return False if self.env.su else self.env.company
+
     @api.model_create_multi
     def create(self, vals_list):
+        # before the record rules, so that the refusal says why
+        if not self.env.is_system():
+            default_company = self.default_get(["company_id"]).get("company_id")
+            for vals in vals_list:
+                if not vals.get("company_id", default_company):
+                    self._raise_template_access(vals.get("name"))
         sops = super().create(vals_list)
         for sop in sops.filtered(lambda s: not s.root_id):
             sop.root_id = sop
         return sops
+
+    def write(self, vals):
+        self._check_template_access()
+        if "company_id" in vals and not vals["company_id"] and not self.env.is_system():
+            self._raise_template_access(self[:1].name)
+        frozen = FROZEN_SOP_FIELDS & vals.keys()
+        if self.env.context.get("rkt_sop_revision") is REVISION_TOKEN:
+            frozen -= {"active"}  # action_revise archives the old version
+        if frozen:
+            self._check_not_in_use()
+        return super().write(vals)
+
+    def unlink(self):
+        # before the record rules, so that the refusal says why
+        self._check_template_access()
+        return super().unlink()
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        self._check_not_in_use()
 
     def get_role_name(self, role):
         """Return the name this SOP gives a role code (see ``ROLE_CODES``)."""
@@ -156,12 +241,13 @@ class RktSop(models.Model):
         new_sop = self._copy_with_steps(
             {
                 "version": self.version + 1,
+                "template_id": self.template_id.id,
                 "root_id": self.root_id.id or self.id,
                 "previous_version_id": self.id,
                 "date_revised": fields.Date.context_today(self),
             }
         )
-        self.active = False
+        self.with_context(rkt_sop_revision=REVISION_TOKEN).active = False
         self.message_post(
             body=self.env._(
                 "Revised as version %(version)s.", version=new_sop.version
@@ -172,10 +258,53 @@ class RktSop(models.Model):
     def action_copy_for_agency(self):
         """Copy a template SOP for the current agency."""
         self.ensure_one()
-        new_sop = self._copy_with_steps(
-            {"company_id": self.env.company.id, "name": self.name, "version": 1}
-        )
+        new_sop = self._copy_with_steps(self._get_agency_copy_values(self.env.company))
         return new_sop._get_form_action()
+
+    def _get_agency_copy_values(self, company):
+        self.ensure_one()
+        return {
+            "company_id": company.id,
+            "name": self.name,
+            "version": 1,
+            "template_id": (self.template_id if self.company_id else self).id,
+        }
+
+    def _find_agency_copy(self, company):
+        """The current version of ``company``'s copy of this template, if any: the
+        agency's default SOP when it is one, else the latest copy."""
+        self.ensure_one()
+        # sudo: only which of the agency's own SOPs is its copy is read, whatever the
+        # companies the context allows.
+        copies = (
+            self.env["rkt.sop"]
+            .sudo()
+            .search(
+                [("template_id", "=", self.id), ("company_id", "=", company.id)],
+                order="id desc",
+            )
+        )
+        copy = (copies & company.rkt_sop_id) or copies[:1]
+        return self.browse(copy.ids)
+
+    def _get_agency_copy(self, company):
+        """The SOP a plan of ``company`` runs on when it names this one: an agency
+        SOP itself; for a template, the current version of the agency's copy, made
+        when the agency has none."""
+        self.ensure_one()
+        if self.company_id:
+            return self
+        copy = self._find_agency_copy(company)
+        if not copy:
+            # sudo: whoever creates the plan (a planning head) may not write SOPs.
+            # What is made is only a copy of the template, for the plan's agency.
+            # The context is the caller's without its default_* keys, which are
+            # meant for the plan (clean_context keeps everything else).
+            context = clean_context(self.env.context)
+            template = self.sudo().with_context(context)  # pylint: disable=context-overridden
+            copy = template._copy_with_steps(self._get_agency_copy_values(company))
+            copy = self.browse(copy.ids)
+        return copy
 
     def action_view_plans(self):
         self.ensure_one()
@@ -209,15 +338,34 @@ class RktSop(models.Model):
         )
 
     def _check_not_in_use(self):
-        """Refuse to change how a running plan moves; a revision is the way."""
+        """Refuse to change a version a plan runs or ran on; a revision is the way."""
         for sop in self:
             if sop._is_used():
                 raise UserError(
                     self.env._(
-                        "SOP '%(sop)s' (version %(version)s) is used by a plan: its "
-                        "steps' kinds, executors, times and order cannot change. Use "
-                        "'Revise' to create a new version.",
+                        "SOP '%(sop)s' (version %(version)s) is used by a plan: it is "
+                        "frozen, with its identity, executor names and steps, and "
+                        "stays as it is. Use 'Revise' to create a new version and "
+                        "change that one.",
                         sop=sop.name,
                         version=sop.version,
                     )
                 )
+
+    def _check_template_access(self):
+        """Only a system administrator changes a template (an SOP without agency)."""
+        if self.env.is_system():
+            return
+        template = self.filtered(lambda sop: not sop.company_id)[:1]
+        if template:
+            self._raise_template_access(template.name)
+
+    def _raise_template_access(self, name):
+        raise AccessError(
+            self.env._(
+                "SOP template '%(sop)s' can only be changed by a system "
+                "administrator; copy it for your agency ('Copy for My Agency') and "
+                "change the copy.",
+                sop=name or "",
+            )
+        )

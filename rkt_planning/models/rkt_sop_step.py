@@ -20,19 +20,27 @@ STEP_KINDS = [
 DECISION_KINDS = ("decision", "sign")
 # Kinds that division heads work on through their own division forms.
 DIVISION_KINDS = ("fill", "correction")
-# Fields that decide how a running plan moves: frozen while a plan uses the SOP.
-ENGINE_FIELDS = {
-    "sop_id",
-    "sequence",
-    "kind",
-    "duration",
-    "return_step_id",
-    "role_team",
-    "role_planner",
-    "role_division_head",
-    "role_secretary",
-    "role_head",
-}
+# Everything a step says or decides: frozen while a plan runs (or ran) on its SOP
+# version, since the plan moves along these steps and prints them on its SOP sheet.
+# A change is made on a new version ('Revise').  Not to be confused with the
+# workflow fields of the plan (PLAN_ENGINE_FIELDS), which only the engine writes.
+FROZEN_STEP_FIELDS = frozenset(
+    {
+        "sop_id",
+        "company_id",
+        "sequence",
+        "active",
+        "name",
+        "kind",
+        *(f"role_{role}" for role in ROLE_CODES),
+        "requirement",
+        "duration",
+        "duration_text",
+        "output",
+        "note",
+        "return_step_id",
+    }
+)
 
 
 class RktSopStep(models.Model):
@@ -156,35 +164,43 @@ class RktSopStep(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        steps = super().create(vals_list)
-        steps.sop_id._check_not_in_use()
-        return steps
+        default_sop = self.env.context.get("default_sop_id")
+        sops = self.env["rkt.sop"].browse(
+            {vals.get("sop_id") or default_sop for vals in vals_list} - {False, None}
+        )
+        # before creating, so that the record rules do not refuse first
+        sops._check_template_access()
+        sops._check_not_in_use()
+        return super().create(vals_list)
 
     def write(self, vals):
-        if ENGINE_FIELDS & vals.keys():
-            self.sop_id._check_not_in_use()
-        res = super().write(vals)
-        if "sop_id" in vals:
-            self.sop_id._check_not_in_use()
-        return res
+        sops = self.sop_id | self.env["rkt.sop"].browse(vals.get("sop_id") or [])
+        sops._check_template_access()
+        if FROZEN_STEP_FIELDS & vals.keys():
+            sops._check_not_in_use()
+        return super().write(vals)
+
+    def unlink(self):
+        # before the record rules, so that the refusal says why
+        self.sop_id._check_template_access()
+        return super().unlink()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):
-        used = (
-            self.env["rkt.plan.log"]
-            .sudo()
-            .search_count([("step_id", "in", self.ids)], limit=1)
-            or self.env["rkt.plan"]
-            .sudo()
-            .search_count([("sop_id", "in", self.sop_id.ids)], limit=1)
-        )
-        # sudo above: plans of other agencies may use a template SOP; only their
-        # existence is disclosed.
-        if used:
+        # A plan's log names only steps of the plan's own SOP version, so the steps
+        # a log names are those of a used version.
+        used = self.sop_id.filtered(lambda sop: sop._is_used())
+        step = self.filtered(lambda s: s.sop_id in used)[:1]
+        if step:
             raise UserError(
                 self.env._(
-                    "A step of an SOP that a plan uses cannot be deleted. Archive it "
-                    "or revise the SOP instead."
+                    "Step '%(step)s' cannot be deleted: a plan runs (or ran) on SOP "
+                    "'%(sop)s' (version %(version)s), whose procedure is frozen. Use "
+                    "'Revise' to create a new version of the SOP and change its steps "
+                    "there.",
+                    step=step.name,
+                    sop=step.sop_id.name,
+                    version=step.sop_id.version,
                 )
             )
 

@@ -39,9 +39,10 @@ class TestRktWorkingDays(RktCommon):
         # the company of a leave without calendar is computed: the agency's
         leaves[1].company_id = cls.agency.company
         cls.plan = cls._make_plan()
-        cls.three_days = cls.sop.step_ids[3]
-        cls.one_day = cls.sop.step_ids[1]
-        cls.one_week = cls.sop.step_ids[7]
+        steps = cls.plan.sop_id.step_ids  # the agency's copy of the template
+        cls.three_days = steps[3]
+        cls.one_day = steps[1]
+        cls.one_week = steps[7]
 
     def _deadline(self, step, start):
         return self.plan._get_step_deadline(step, fields.Datetime.to_datetime(start))
@@ -109,7 +110,7 @@ class TestRktActivities(RktCommon):
         self.start(plan)
         act = self._open(plan, users["planner"])
         self.assertEqual(act.activity_type_id, step_type)
-        self.assertEqual(act.rkt_step_id, self.sop.step_ids[1])
+        self.assertEqual(act.rkt_step_id, plan.sop_id.step_ids[1])
         self.assertEqual(str(act.date_deadline), "2027-01-05")
         self.assertIn("Disposisi", act.note)  # what the step needs
         self.complete(plan, users["planner"], "Jadwal")
@@ -475,7 +476,7 @@ class TestRktDelegation(RktCommon):
         self.assertEqual(plan.signed_capacity, "plt")
         self.assertEqual(plan.signed_user_id, acting)
         self.assertEqual(plan.signed_employee_id, self.agency.employees["head"])
-        sign_log = plan.log_ids.filtered(lambda e: e.step_id == self.sop.step_ids[9])
+        sign_log = plan.log_ids.filtered(lambda e: e.step_id == plan.sop_id.step_ids[9])
         self.assertEqual(sign_log.acting_capacity, "plt")
         self.assertEqual(sign_log.employee_id, self.agency.employees["head"])
 

@@ -13,7 +13,7 @@ class TestRktPlanFlow(RktCommon):
         plan = self._make_plan()
         agency = self.agency
         self.assertEqual(plan.state, "draft")
-        self.assertEqual(plan.step_id, self.sop.step_ids[0])
+        self.assertEqual(plan.step_id, plan.sop_id.step_ids[0])
         self.assertTrue(plan.name.startswith("RKT/2027/"))
         self.assertEqual(plan.head_employee_id, agency.employees["head"])
         self.assertEqual(plan.secretary_employee_id, agency.employees["secretary"])
@@ -28,6 +28,7 @@ class TestRktPlanFlow(RktCommon):
 
     def _run_full(self, sop, agency):
         plan = self._make_plan(agency=agency, sop=sop)
+        sop = plan.sop_id  # the agency's copy of the template
         users = agency.users
         self.start(plan, agency)
         self.assertEqual(plan.state, "in_progress")
@@ -98,7 +99,8 @@ class TestRktPlanFlow(RktCommon):
 
     def test_full_procedure_bkpsdm(self):
         plan = self._run_full(self.sop, self.agency)
-        self.assertEqual(plan.sop_id, self.sop)
+        self.assertEqual(plan.sop_id.template_id, self.sop)
+        self.assertEqual(plan.sop_id.company_id, self.agency.company)
 
     def test_full_procedure_dinkes(self):
         agency = self._make_agency("Dinkes Test", "dk", divisions=2, sop=self.sop_dinkes)
@@ -154,7 +156,7 @@ class TestRktPlanFlow(RktCommon):
         head_plan.action_start()
         with self.assertRaisesRegex(UserError, "must produce"):
             self.complete(plan, users["planner"], " ")
-        self.assertEqual(plan.step_id, self.sop.step_ids[1])
+        self.assertEqual(plan.step_id, plan.sop_id.step_ids[1])
         with self.assertRaisesRegex(ValidationError, "already has an RKT"):
             self._make_plan()
         self.complete(plan, users["planner"], "Jadwal")
@@ -190,7 +192,7 @@ class TestRktPlanFlow(RktCommon):
         self.start(plan)
         for user in (self.agency.users["head"], self.agency.users["planner"]):
             with self.assertRaisesRegex(UserError, "workflow"):
-                self.as_user(plan, user).write({"step_id": self.sop.step_ids[9].id})
+                self.as_user(plan, user).write({"step_id": plan.sop_id.step_ids[9].id})
             with self.assertRaisesRegex(UserError, "workflow"):
                 self.as_user(plan, user).write({"state": "signed"})
         with self.assertRaises(UserError):

@@ -79,8 +79,8 @@ class TestRktMainPathTour(HttpCase, RktCommon):
     def test_main_path(self):
         agency = self.agency
         users = agency.users
-        steps = self.sop.step_ids
         plan = self._make_plan()
+        steps = plan.sop_id.step_ids
         form = plan.form_ids.filtered(lambda f: f.department_id == agency.departments[0])
         division_head = form.head_employee_id.user_id
         self.assertEqual(division_head, agency.division_users[0])
