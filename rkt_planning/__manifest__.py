@@ -48,8 +48,9 @@
         "demo/resource_calendar_leaves_demo.xml",
         "demo/res_users_demo.xml",
         "demo/hr_demo.xml",
-        "demo/rkt_plan_demo.xml",
     ],
+    # builds the demo plans (demo/rkt_demo.py) when installed with demo data
+    "post_init_hook": "post_init_hook",
     "assets": {
         "web.assets_tests": [
             "rkt_planning/static/tests/tours/rkt_main_path_tour.js",

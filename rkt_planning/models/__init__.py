@@ -15,10 +15,10 @@ from . import rkt_deadline_job
 from . import mail_activity
 from . import res_company
 from . import res_config_settings
+from . import hr_employee_base
 from . import hr_employee
 from . import hr_employee_public
 from . import ir_actions_report
 from . import ir_attachment
 from . import report_rkt_plan
 from . import report_rkt_sop
-from . import rkt_demo

@@ -53,6 +53,17 @@ class RktDelegation(models.Model):
     )
     active = fields.Boolean(default=True)
 
+    @api.depends("employee_id", "delegate_employee_id", "kind")
+    def _compute_display_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for delegation in self:
+            delegation.display_name = self.env._(
+                "%(delegate)s, %(kind)s for %(official)s",
+                delegate=delegation.delegate_employee_id.name or "",
+                kind=kinds.get(delegation.kind, ""),
+                official=delegation.employee_id.name or "",
+            )
+
     @api.constrains("date_from", "date_to", "employee_id", "delegate_employee_id", "active")
     def _check_dates(self):
         for delegation in self:
@@ -87,17 +98,6 @@ class RktDelegation(models.Model):
                         delegation=overlapping.display_name,
                     )
                 )
-
-    @api.depends("employee_id", "delegate_employee_id", "kind")
-    def _compute_display_name(self):
-        kinds = dict(self._fields["kind"]._description_selection(self.env))
-        for delegation in self:
-            delegation.display_name = self.env._(
-                "%(delegate)s, %(kind)s for %(official)s",
-                delegate=delegation.delegate_employee_id.name or "",
-                kind=kinds.get(delegation.kind, ""),
-                official=delegation.employee_id.name or "",
-            )
 
     @api.model
     def _get_active(self, employees, date=None):

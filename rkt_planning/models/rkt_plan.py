@@ -44,6 +44,7 @@ DRAFT_ONLY_FIELDS = {
     "form_ids",
 }
 
+
 class RktPlan(models.Model):
     """The annual performance plan (RKT) of one agency for one fiscal year.
 
@@ -119,6 +120,45 @@ class RktPlan(models.Model):
     @api.model
     def _default_year(self):
         return fields.Date.context_today(self).year
+
+    @api.model
+    def _get_default_departments(self, company):
+        """The divisions (Sekretariat, Bidang) that take part in the RKT by default.
+
+        With one root department whose children exist, its managed children; otherwise
+        every managed department that the head of agency does not lead.
+        """
+        departments = self.env["hr.department"].search(
+            [("company_id", "=", company.id), ("manager_id", "!=", False)]
+        )
+        roots = self.env["hr.department"].search(
+            [("company_id", "=", company.id), ("parent_id", "=", False)]
+        )
+        if len(roots) == 1 and roots.child_ids:
+            return departments.filtered(lambda d: d.parent_id == roots)
+        head = self._get_default_head(company)
+        return departments.filtered(lambda d: d.manager_id != head)
+
+    @api.model
+    def _get_default_head(self, company):
+        if company.rkt_head_employee_id:
+            return company.rkt_head_employee_id
+        roots = self.env["hr.department"].search(
+            [("company_id", "=", company.id), ("parent_id", "=", False)]
+        )
+        return roots.manager_id if len(roots) == 1 else self.env["hr.employee"]
+
+    @api.model
+    def _default_form_ids(self):
+        company = self.env["res.company"].browse(
+            self.env.context.get("default_company_id")
+        ) or self.env.company
+        return [
+            Command.create(
+                {"department_id": department.id, "head_employee_id": department.manager_id.id}
+            )
+            for department in self._get_default_departments(company)
+        ]
 
     name = fields.Char(
         string="Number", readonly=True, copy=False, default="/", tracking=True
@@ -304,93 +344,13 @@ class RktPlan(models.Model):
     )
 
     # ------------------------------------------------------------------
-    # Defaults and computes
+    # Computes, searches and group expansion
     # ------------------------------------------------------------------
-
-    @api.model
-    def _get_default_departments(self, company):
-        """The divisions (Sekretariat, Bidang) that take part in the RKT by default.
-
-        With one root department whose children exist, its managed children; otherwise
-        every managed department that the head of agency does not lead.
-        """
-        departments = self.env["hr.department"].search(
-            [("company_id", "=", company.id), ("manager_id", "!=", False)]
-        )
-        roots = self.env["hr.department"].search(
-            [("company_id", "=", company.id), ("parent_id", "=", False)]
-        )
-        if len(roots) == 1 and roots.child_ids:
-            return departments.filtered(lambda d: d.parent_id == roots)
-        head = self._get_default_head(company)
-        return departments.filtered(lambda d: d.manager_id != head)
-
-    @api.model
-    def _get_default_head(self, company):
-        if company.rkt_head_employee_id:
-            return company.rkt_head_employee_id
-        roots = self.env["hr.department"].search(
-            [("company_id", "=", company.id), ("parent_id", "=", False)]
-        )
-        return roots.manager_id if len(roots) == 1 else self.env["hr.employee"]
-
-    @api.model
-    def _default_form_ids(self):
-        company = self.env["res.company"].browse(
-            self.env.context.get("default_company_id")
-        ) or self.env.company
-        return [
-            Command.create(
-                {"department_id": department.id, "head_employee_id": department.manager_id.id}
-            )
-            for department in self._get_default_departments(company)
-        ]
 
     @api.depends("sop_id")
     def _compute_sop_root_id(self):
         for plan in self:
             plan.sop_root_id = plan.sop_id.root_id or plan.sop_id
-
-    @api.depends("company_id")
-    def _compute_officials(self):
-        for plan in self:
-            if plan.state != "draft":
-                continue
-            company = plan.company_id
-            plan.head_employee_id = self._get_default_head(company)
-            plan.secretary_employee_id = company.rkt_secretary_employee_id
-            plan.planner_employee_id = company.rkt_planner_employee_id
-            plan.team_employee_ids = company.rkt_team_employee_ids
-
-    def _next_number(self, code, date=None):
-        """The next number of sequence ``code`` for this plan's agency, counted per
-        year: the fiscal year by default (plan numbers), or ``date``'s (the
-        archive register of the year the RKT is filed)."""
-        self.ensure_one()
-        # sudo: numbering is configuration; the planning head creating a plan may
-        # not write sequences, but takes the next number of his agency's.
-        sequences = self.env["ir.sequence"].sudo()
-        sequence = sequences.search(
-            [("code", "=", code), ("company_id", "=", self.company_id.id)], limit=1
-        )
-        if not sequence:
-            template = sequences.search(
-                [("code", "=", code), ("company_id", "=", False)], limit=1
-            )
-            prefix = (template.prefix or "").replace("%(year)s", "%(range_year)s")
-            sequence = sequences.create(
-                {
-                    "name": f"{template.name or code} – {self.company_id.name}",
-                    "code": code,
-                    "company_id": self.company_id.id,
-                    "prefix": prefix,
-                    "padding": template.padding or 4,
-                    "use_date_range": True,
-                }
-            )
-        return sequence._next(
-            sequence_date=date or fields.Date.to_date(f"{self.year}-01-01")
-        )
 
     def _read_group_step_id(self, steps, domain):
         sops = self.search(domain).sop_id
@@ -406,15 +366,6 @@ class RktPlan(models.Model):
                 and plan.step_deadline < now
             )
 
-    @api.depends("step_deadline", "state")
-    def _compute_remaining_days(self):
-        for plan in self:
-            plan.remaining_days = (
-                plan._get_remaining_working_days(plan.step_deadline)
-                if plan.state in ("in_progress", "signed")
-                else 0
-            )
-
     def _search_is_late(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Operation not supported"))
@@ -425,6 +376,26 @@ class RktPlan(models.Model):
         if (operator == "=") == value:
             return late
         return ["!", "&", *late]
+
+    @api.depends("step_deadline", "state")
+    def _compute_remaining_days(self):
+        for plan in self:
+            plan.remaining_days = (
+                plan._get_remaining_working_days(plan.step_deadline)
+                if plan.state in ("in_progress", "signed")
+                else 0
+            )
+
+    @api.depends("company_id")
+    def _compute_officials(self):
+        for plan in self:
+            if plan.state != "draft":
+                continue
+            company = plan.company_id
+            plan.head_employee_id = self._get_default_head(company)
+            plan.secretary_employee_id = company.rkt_secretary_employee_id
+            plan.planner_employee_id = company.rkt_planner_employee_id
+            plan.team_employee_ids = company.rkt_team_employee_ids
 
     @api.depends("form_ids.state")
     def _compute_form_stats(self):
@@ -476,6 +447,40 @@ class RktPlan(models.Model):
         plans = self.search([("state", "in", ("draft", "in_progress", "signed"))])
         ids = plans.filtered("is_user_turn").ids
         return [("id", "in" if (operator == "=") == value else "not in", ids)]
+
+    # ------------------------------------------------------------------
+    # Numbering
+    # ------------------------------------------------------------------
+
+    def _next_number(self, code, date=None):
+        """The next number of sequence ``code`` for this plan's agency, counted per
+        year: the fiscal year by default (plan numbers), or ``date``'s (the
+        archive register of the year the RKT is filed)."""
+        self.ensure_one()
+        # sudo: numbering is configuration; the planning head creating a plan may
+        # not write sequences, but takes the next number of his agency's.
+        sequences = self.env["ir.sequence"].sudo()
+        sequence = sequences.search(
+            [("code", "=", code), ("company_id", "=", self.company_id.id)], limit=1
+        )
+        if not sequence:
+            template = sequences.search(
+                [("code", "=", code), ("company_id", "=", False)], limit=1
+            )
+            prefix = (template.prefix or "").replace("%(year)s", "%(range_year)s")
+            sequence = sequences.create(
+                {
+                    "name": f"{template.name or code} – {self.company_id.name}",
+                    "code": code,
+                    "company_id": self.company_id.id,
+                    "prefix": prefix,
+                    "padding": template.padding or 4,
+                    "use_date_range": True,
+                }
+            )
+        return sequence._next(
+            sequence_date=date or fields.Date.to_date(f"{self.year}-01-01")
+        )
 
     # ------------------------------------------------------------------
     # Constraints

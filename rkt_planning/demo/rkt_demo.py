@@ -1,7 +1,24 @@
+"""The demo plans, built by running the real procedure.
+
+Demo-only code: it is imported by ``post_init_hook`` (``rkt_planning/hooks.py``)
+when the module is installed with demo data, after the demo records of
+``demo/*.xml`` (agencies, calendars, users, employees) are loaded.  It defines no
+model: a database without demo data never sees it.
+
+Three plans tell the story of the SOP:
+
+* ``rkt_plan_dinkes_archived_demo``: Dinas Kesehatan, this year, signed by the
+  head and archived, with its signed PDF (when wkhtmltopdf can render it);
+* ``rkt_plan_dinkes_filling_demo``: Dinas Kesehatan, next year, divisions filling
+  their forms (two submitted, one started);
+* ``rkt_plan_bkpsdm_returned_demo``: BKPSDM, next year, returned once by the
+  secretary (round 2, back at step 8).
+"""
+
 import logging
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import fields
 
 _logger = logging.getLogger(__name__)
 
@@ -326,23 +343,20 @@ DEMO_PLANS = {
 }
 
 
-class RktDemo(models.AbstractModel):
+def create_demo_plans(env):
+    """Build the demo plans that do not exist yet (see the module's docstring)."""
+    RktDemoBuilder(env).create_demo_plans()
+
+
+class RktDemoBuilder:
     """Builds the demo plans of the two Balangan agencies by running the real
     procedure, step by step, as the users who hold each role of the SOP."""
 
-    _name = "rkt.demo"
-    _description = "RKT Demo Data"
+    def __init__(self, env):
+        self.env = env
 
-    @api.model
-    def _create_demo_plans(self):
-        """Three plans that tell the story of the SOP:
-
-        * Dinas Kesehatan, this year: signed by the head and archived, with its
-          signed PDF (when wkhtmltopdf can render it);
-        * Dinas Kesehatan, next year: divisions are filling their forms, two are in;
-        * BKPSDM, next year: the secretary returned the draft once (round 2, step 8).
-        """
-        year = fields.Date.context_today(self).year
+    def create_demo_plans(self):
+        year = fields.Date.context_today(self.env["rkt.plan"]).year
         for xmlid, (prefix, offset, stage) in DEMO_PLANS.items():
             if self.env.ref(f"rkt_planning.{xmlid}", raise_if_not_found=False):
                 continue
@@ -356,7 +370,6 @@ class RktDemo(models.AbstractModel):
     # Helpers
     # ------------------------------------------------------------------
 
-    @api.model
     def _demo_agency(self, prefix):
         def ref(name):
             return self.env.ref(f"rkt_planning.{name}")
@@ -375,7 +388,6 @@ class RktDemo(models.AbstractModel):
             "lines": DINKES_LINES if prefix == "dinkes" else BKPSDM_LINES,
         }
 
-    @api.model
     def _as(self, records, user):
         """``records`` as ``user`` would act on them, in their own agency."""
         return records.with_user(user).with_context(
@@ -385,13 +397,11 @@ class RktDemo(models.AbstractModel):
             no_mail_to_attendees=True,
         )
 
-    @api.model
     def _demo_division_key(self, form, agency):
         """``kesmas`` for the form of hr_department_dinkes_kesmas_demo."""
         xmlid = form.department_id.get_external_id()[form.department_id.id]
         return xmlid.split(f"hr_department_{agency['prefix']}_", 1)[-1].removesuffix("_demo")
 
-    @api.model
     def _demo_line_vals(self, form, agency, offset):
         key = self._demo_division_key(form, agency)
         vals_list = []
@@ -403,7 +413,6 @@ class RktDemo(models.AbstractModel):
             vals_list.append(vals)
         return vals_list
 
-    @api.model
     def _demo_fill(self, form, agency, offset, submit=True):
         user = form.head_employee_id.user_id
         self._as(self.env["rkt.plan.line"], user).create(
@@ -412,7 +421,6 @@ class RktDemo(models.AbstractModel):
         if submit:
             self._as(form, user).action_submit()
 
-    @api.model
     def _demo_plan(self, agency, year, offset, stage):
         users = agency["users"]
         head, secretary = users["kepala"], users["sekretaris"]
