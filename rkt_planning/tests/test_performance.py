@@ -163,12 +163,8 @@ class TestRktPerformance(RktCommon):
         # a follower already there is kept, not added twice
         forms = self.as_user(plan.form_ids, agency.users["team"])
         follower_count = len(forms.message_follower_ids)
-        forms._message_subscribe_batch(
-            {
-                (form._name, form.id): {form.head_employee_id.user_id.partner_id.id}
-                for form in forms
-            }
-        )
+        for form in forms:
+            form.message_subscribe(partner_ids=form.head_employee_id.user_id.partner_id.ids)
         forms.invalidate_recordset(["message_follower_ids"])
         self.assertEqual(len(forms.message_follower_ids), follower_count)
 
