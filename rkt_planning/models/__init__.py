@@ -1,3 +1,4 @@
+from . import resource_calendar
 from . import rkt_engine_guard_mixin
 from . import rkt_alert_mixin
 from . import rkt_sop

@@ -1,11 +1,6 @@
-from collections import Counter
-
-import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
-
-from .sql_insert import insert_records, insert_relation
 
 # What the job reads of the late rows and of their plans, fetched once for all of
 # them: a loop over more than 1,000 records fetches their fields 1,000 at a time.
@@ -16,11 +11,13 @@ ALERT_FIELDS = [
     "last_reminder_date",
     "escalation_level",
 ]
-LOG_FIELDS = ALERT_FIELDS + ["step_id"]
+LOG_FIELDS = ALERT_FIELDS + ["step_id", "round"]
 FORM_FIELDS = ALERT_FIELDS + ["head_employee_id", "department_id"]
 PLAN_FIELDS = [
     "name",
     "company_id",
+    "step_id",
+    "round",
     "form_ids",
     "team_employee_ids",
     "planner_employee_id",
@@ -33,10 +30,20 @@ class RktDeadlineJob(models.AbstractModel):
     """The daily deadline job: reminds the executors of late steps and division
     forms, and escalates them along the SOP chain.
 
-    All late plans are handled in one batch whose number of queries does not grow
-    with the number of plans: what it reads is fetched once for all of them, and
-    each kind of row it writes (messages, notifications, activities, followers,
-    bus notifications) is inserted with one statement (see ``sql_insert``).
+    Everything goes through Odoo's mail API, so that each notice follows the
+    recipient's preference (inbox, or e-mail queued as ``mail.mail``) and the
+    inbox and activity counters update live:
+
+    * each reminder and escalation is a note by OdooBot in the chatter of the plan
+      or form (``_message_log_batch``: one batch per model);
+    * each recipient is told once per run of all their late steps and forms
+      (``message_notify``, one per recipient, not one per plan);
+    * each escalation gives the supervisor a *Late RKT Step* activity carrying the
+      step and round it escalates (``mail.activity`` created in one batch; Odoo
+      subscribes each supervisor once per model): it closes with that step.
+
+    What it reads is fetched once for all late plans; its queries grow with the
+    ORM's batches and the number of recipients, not with the number of plans.
     """
 
     _name = "rkt.deadline.job"
@@ -64,8 +71,9 @@ class RktDeadlineJob(models.AbstractModel):
         """Remind the executors of late steps and late division forms, at most once
         a day, and escalate them along the SOP chain once per level.
 
-        Rows are claimed with ``FOR UPDATE SKIP LOCKED`` and stamped with the day,
-        so the job is safe when run twice or by two workers.
+        "Today" is each agency's, in its working calendar's time zone.  Rows are
+        claimed with ``FOR UPDATE SKIP LOCKED`` and stamped with the agency's day,
+        so the job is safe when run twice or by two servers at once.
         """
         now = fields.Datetime.now()
         logs = self.env["rkt.plan.log"].search(
@@ -93,7 +101,11 @@ class RktDeadlineJob(models.AbstractModel):
         plans = logs.plan_id | forms.plan_id
         plans.fetch(PLAN_FIELDS)
         plans.form_ids.fetch(["head_employee_id"])
-        late_days = self._get_late_working_days([*logs, *forms], now)
+        today = {
+            company: company.resource_calendar_id._rkt_today(now)
+            for company in plans.company_id
+        }
+        late_days = self._get_late_working_days([*logs, *forms], today)
         alerts = []
         for log in logs:
             plan = log.plan_id
@@ -101,42 +113,64 @@ class RktDeadlineJob(models.AbstractModel):
             alerts.append((plan, log, roles, late_days[log]))
         for form in forms:
             alerts.append((form.plan_id, form, {"division_head"}, late_days[form]))
-        self._send_alerts(plans, alerts)
+        self._send_alerts(plans, alerts, today)
 
     @api.model
-    def _get_late_working_days(self, records, now):
-        """``{record: working days late}`` for ``records`` (with ``date_deadline``),
-        counted on each agency's calendar with one computation per calendar: the
-        working days after the deadline's day, up to today."""
+    def _get_late_working_days(self, records, today):
+        """``{record: working days late}`` for ``records`` (with ``date_deadline``):
+        the working days after the deadline's day up to the agency's ``today``,
+        with one computation per calendar (see ``resource.calendar``)."""
         by_calendar = {}
         for record in records:
             calendar = record.company_id.resource_calendar_id
             by_calendar.setdefault(calendar, []).append(record)
-        result = dict.fromkeys(records, 0)
+        result = {}
         for calendar, items in by_calendar.items():
-            if not calendar:
-                continue
-            start = pytz.utc.localize(min(item.date_deadline for item in items))
-            intervals = calendar._work_intervals_batch(
-                start, pytz.utc.localize(now)
-            )[False]
-            tz = pytz.timezone(calendar.tz or "UTC")
-            days = sorted({interval[0].astimezone(tz).date() for interval in intervals})
+            deadline_days = {
+                item: calendar._rkt_local_date(item.date_deadline) for item in items
+            }
+            last = max(today[item.company_id] for item in items)
+            days = calendar._rkt_working_dates(min(deadline_days.values()), last)
             for item in items:
-                deadline_day = pytz.utc.localize(item.date_deadline).astimezone(tz).date()
-                result[item] = sum(1 for day in days if day > deadline_day)
+                item_today = today[item.company_id]
+                result[item] = sum(
+                    1 for day in days if deadline_days[item] < day <= item_today
+                )
         return result
 
     @api.model
-    def _send_alerts(self, plans, alerts):
-        """Post the reminders and escalations of ``alerts`` in one batch.
+    def _get_delegations(self, plans, today):
+        """``{company: delegations in force}`` for the officials of ``plans``, on
+        each agency's today: one search per distinct date."""
+        Delegation = self.env["rkt.delegation"]
+        officials = {}
+        for plan in plans:
+            officials[plan.company_id] = officials.get(
+                plan.company_id, self.env["hr.employee"]
+            ).union(*plan._get_role_holders().values())
+        by_date = {}
+        for company, date in today.items():
+            by_date.setdefault(date, self.env["res.company"])
+            by_date[date] |= company
+        result = {}
+        for date, companies in by_date.items():
+            delegations = Delegation._get_active(
+                self.env["hr.employee"].union(*(officials[c] for c in companies)), date
+            )
+            for company in companies:
+                result[company] = delegations.filtered(
+                    lambda d, c=company: d.company_id == c
+                )
+        return result
+
+    @api.model
+    def _send_alerts(self, plans, alerts, today):
+        """Send the reminders and escalations of ``alerts``.
 
         ``alerts``: ``(plan, record, roles, working_days_late)`` with ``record`` the
-        open log row of a plan's step, or a division form.
+        open log row of a plan's step, or a division form; ``today``: ``{company:
+        date}``, each agency's day.
         """
-        today = fields.Date.context_today(self)
-        messages, escalations = [], []
-        reminded, escalated = [], {}
         officials = self.env["hr.employee"].union(
             *(employees for plan in plans for employees in plan._get_role_holders().values())
         )
@@ -144,42 +178,47 @@ class RktDeadlineJob(models.AbstractModel):
         # all agencies, instead of one per agency when each plan reads its own
         officials.fetch(["user_id"])
         officials.user_id.fetch(["partner_id"])
-        officials.user_id.partner_id.fetch(["tz"])  # the users' time zone
-        delegations = self.env["rkt.delegation"]._get_active(officials)
+        delegations = self._get_delegations(plans, today)
+        notes = []  # (document, text): the chatter's record of each alert
+        notices = {}  # {partner: [(document, text)]}: what each recipient is told
+        escalations = []  # (document, user, text, step, round, date)
+        reminded, escalated = {}, {}
+        Delegation = self.env["rkt.delegation"]
         for plan, record, roles, days_late in alerts:
             company = plan.company_id
+            day = today[company]
+            is_form = record._name == "rkt.plan.form"
             executors = (
-                self.env["rkt.delegation"]._get_acting_users(
-                    record.head_employee_id, delegations=delegations
+                Delegation._get_acting_users(
+                    record.head_employee_id, delegations=delegations[company]
                 )
-                if record._name == "rkt.plan.form"
-                else plan._get_role_users(roles, delegations)
+                if is_form
+                else plan._get_role_users(roles, delegations[company])
             )
-            # the document the alert is posted on: the division form, or the plan
-            target = record if record._name == "rkt.plan.form" else plan
+            # the document the alert is on: the division form, or the plan; the
+            # step and round it escalates
+            target = record if is_form else plan
+            step, round_ = (
+                (plan.step_id, plan.round) if is_form else (record.step_id, record.round)
+            )
             what = (
-                self.env._(
-                    "Form RKT of %(division)s", division=record.department_id.name
-                )
-                if record._name == "rkt.plan.form"
+                self.env._("Form RKT of %(division)s", division=record.department_id.name)
+                if is_form
                 else record.step_id.name
             )
-            if record.last_reminder_date != today:
-                reminded.append(record)
-                messages.append(
-                    (
-                        target,
-                        executors.partner_id,
-                        self.env._(
-                            "Peringatan: Tepat Waktu. %(what)s of %(plan)s was due on "
-                            "%(deadline)s and is %(days)s working day(s) late.",
-                            what=what,
-                            plan=plan.name,
-                            deadline=plan._deadline_date(record.date_deadline),
-                            days=days_late,
-                        ),
-                    )
+            if record.last_reminder_date != day:
+                reminded.setdefault(day, []).append(record)
+                text = self.env._(
+                    "Peringatan: Tepat Waktu. %(what)s of %(plan)s was due on "
+                    "%(deadline)s and is %(days)s working day(s) late.",
+                    what=what,
+                    plan=plan.name,
+                    deadline=plan._deadline_date(record.date_deadline),
+                    days=days_late,
                 )
+                notes.append((target, text))
+                for partner in executors.partner_id:
+                    notices.setdefault(partner, []).append((target, text))
             delay = max(company.rkt_escalation_days, 1)
             level = days_late // delay
             if level <= record.escalation_level:
@@ -189,10 +228,10 @@ class RktDeadlineJob(models.AbstractModel):
                 up_roles = self._get_escalation_roles(
                     roles, new_level
                 ) - self._get_escalation_roles(roles, new_level - 1)
-                supervisors = plan._get_role_users(up_roles, delegations) - executors
+                supervisors = plan._get_role_users(up_roles, delegations[company]) - executors
                 if not supervisors:
                     continue
-                body = self.env._(
+                text = self.env._(
                     "Escalation (level %(level)s): %(what)s of %(plan)s is "
                     "%(days)s working day(s) late.",
                     level=new_level,
@@ -200,139 +239,104 @@ class RktDeadlineJob(models.AbstractModel):
                     plan=plan.name,
                     days=days_late,
                 )
-                messages.append((target, supervisors.partner_id, body))
-                escalations += [(target, user, body) for user in supervisors]
-        self._post_alerts(messages)
-        self._schedule_escalations(escalations, today)
-        for model in ("rkt.plan.log", "rkt.plan.form"):
-            records = self.env[model].union(*(r for r in reminded if r._name == model))
-            records._stamp_reminder(today)
-            for level, items in escalated.items():
+                notes.append((target, text))
+                for user in supervisors:
+                    notices.setdefault(user.partner_id, []).append((target, text))
+                    escalations.append((target, user, text, step, round_, day))
+        self._log_notes(notes)
+        self._schedule_escalations(escalations)
+        self._notify_recipients(notices)
+        for day, records in reminded.items():
+            for model in ("rkt.plan.log", "rkt.plan.form"):
                 self.env[model].union(
-                    *(r for r in items if r._name == model)
+                    *(r for r in records if r._name == model)
+                )._stamp_reminder(day)
+        for level, records in escalated.items():
+            for model in ("rkt.plan.log", "rkt.plan.form"):
+                self.env[model].union(
+                    *(r for r in records if r._name == model)
                 )._stamp_escalation(level)
-        # the rows were inserted without the ORM: forget what the cache holds of
-        # the documents' messages, activities and followers
-        self.env.invalidate_all()
 
     @api.model
-    def _post_alerts(self, messages):
-        """Post ``(document, partners, text)`` notes by OdooBot, each notifying its
-        ``partners`` in their inbox: one insert for all messages, one for their
-        recipients and one for all notifications.
-
-        The messages are what ``mail.message.create`` makes of the same values
-        (message id, author's address, reply-to, document name, sanitized body).
-        """
-        if not messages:
-            return
-        # sudo: alerts are system notes posted by the scheduler (OdooBot) on the
-        # plans and forms it found late; no user acts here.
-        Message = self.env["mail.message"].sudo()
+    def _log_notes(self, notes):
+        """Record each ``(document, text)`` as a note by OdooBot in the document's
+        chatter, without notifying anyone (``_message_log_batch``: one batch per
+        model and per note of a document in this run)."""
+        batches = {}
+        for document, text in notes:
+            key = document._name
+            position = 0
+            while document.id in batches.get((key, position), {}):
+                position += 1
+            batches.setdefault((key, position), {})[document.id] = Markup("<p>%s</p>") % text
         author = self.env.ref("base.partner_root")
-        subtype = self.env.ref("mail.mt_note")
-        documents = {}
-        for document, _partners, _text in messages:
-            documents.setdefault(document._name, []).append(document)
-        reply_to, names = {}, {}
-        for model, records in documents.items():
-            records = self.env[model].union(*records)
-            # the reply-to addresses of all documents, one computation per model
-            for res_id, address in (
-                records.sudo()._notify_get_reply_to(default=author.email_formatted).items()
-            ):
-                reply_to[model, res_id] = address
-            for record in records.sudo():
-                names[model, record.id] = record.display_name
-        now = fields.Datetime.now()
-        vals_list = []
-        for document, _partners, text in messages:
-            key = (document._name, document.id)
-            vals = {
-                "model": document._name,
-                "res_id": document.id,
-                "body": Markup("<p>%s</p>") % text,
-                "message_type": "notification",
-                "subtype_id": subtype.id,
-                "author_id": author.id,
-                "email_from": author.email_formatted,
-                "reply_to": reply_to.get(key) or False,
-                "record_name": names[key],
-                "date": now,
-            }
-            vals["message_id"] = Message._get_message_id(vals)
-            vals_list.append(vals)
-        created = insert_records(Message, vals_list)
-        recipients = [
-            (message.id, partner.id)
-            for message, (_document, partners, _text) in zip(created, messages)
-            for partner in partners
-        ]
-        insert_relation(Message, "partner_ids", recipients)
-        insert_records(
-            self.env["mail.notification"].sudo(),
-            [
-                {
-                    "mail_message_id": message_id,
-                    "res_partner_id": partner_id,
-                    "author_id": author.id,
-                    "notification_type": "inbox",
-                    "is_read": False,
-                }
-                for message_id, partner_id in recipients
-            ],
-        )
+        for (model, _position), bodies in batches.items():
+            # sudo (in _message_log_batch): system notes of the scheduler on the
+            # plans and forms it found late; no user acts here.
+            self.env[model].browse(list(bodies))._message_log_batch(
+                bodies, author_id=author.id
+            )
 
     @api.model
-    def _schedule_escalations(self, escalations, today):
-        """Give each ``(document, user, text)`` an activity "Late RKT Step" due
-        today, make the users follow the documents and update their activity
-        counters, as ``mail.activity.create`` does: one insert each for all
-        activities, followers and bus notifications."""
+    def _schedule_escalations(self, escalations):
+        """Give each ``(document, user, text, step, round, date)`` a *Late RKT Step*
+        activity due on the agency's ``date``, carrying the step and round it
+        escalates (it is done or cancelled with them, as the executors' are)."""
         if not escalations:
             return
         activity_type = self.env.ref("rkt_planning.mail_act_rkt_escalation")
         IrModel = self.env["ir.model"]
-        # sudo: the scheduler's activities on the late plans and forms
-        insert_records(
-            self.env["mail.activity"].sudo(),
-            [
-                {
-                    "activity_type_id": activity_type.id,
-                    "automated": True,
-                    "user_id": user.id,
-                    "user_tz": user.tz or False,
-                    "res_model_id": IrModel._get_id(document._name),
-                    "res_model": document._name,
-                    "res_id": document.id,
-                    "res_name": document.sudo().display_name,
-                    "date_deadline": today,
-                    "date_done": False,
-                    "active": True,
-                    "summary": text[:250],
-                }
-                for document, user, text in escalations
-            ],
-        )
-        followers = {}
-        for document, user, _text in escalations:
-            followers.setdefault((document._name, document.id), set()).add(
-                user.partner_id.id
-            )
-        self.env["rkt.plan.form"]._message_subscribe_batch(followers)
-        new_activities = Counter(user for _document, user, _text in escalations)
-        for user, count in new_activities.items():
-            user._bus_send(
-                "mail.activity/updated", {"activity_created": True, "count_diff": count}
-            )
-        self._insert_bus_notifications()
+        vals_list = [
+            {
+                "activity_type_id": activity_type.id,
+                "automated": True,
+                "user_id": user.id,
+                "res_model_id": IrModel._get_id(document._name),
+                "res_id": document.id,
+                "date_deadline": date,
+                "summary": text[:250],
+                "note": Markup("<p>%s</p>") % text,
+                "rkt_step_id": step.id,
+                "rkt_round": round_,
+            }
+            for document, user, text, step, round_, date in escalations
+        ]
+        # sudo: the scheduler's activities on the late plans and forms.  Quick
+        # update: no "activity assigned" e-mail per activity, the supervisor's
+        # notice (_notify_recipients) names them all.  mail.activity.create makes
+        # the supervisors follow the documents (one message_subscribe per model
+        # and supervisor) and updates their activity counters.
+        self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True
+        ).create(vals_list)
 
     @api.model
-    def _insert_bus_notifications(self):
-        """Insert the bus notifications queued in this transaction with one
-        statement (the bus inserts them at commit, 100 per statement); the
-        websocket is still told at commit."""
-        queued = self.env.cr.precommit.data.get("bus.bus.values")
-        if queued:
-            insert_records(self.env["bus.bus"].sudo(), list(queued))
-            queued.clear()
+    def _notify_recipients(self, notices):
+        """Tell each recipient, once, of all their late steps and forms
+        (``{partner: [(document, text)]}``), in their inbox or by e-mail as they
+        prefer (e-mails are queued, sent by the mail queue).  A notice about one
+        document is linked to it."""
+        author = self.env.ref("base.partner_root")
+        for partner, items in notices.items():
+            documents = {document for document, _text in items}
+            body = Markup("<ul>%s</ul>") % Markup().join(
+                Markup("<li>%s</li>") % text for _document, text in items
+            )
+            subject = self.env._(
+                "RKT: %(count)s late step(s) or division form(s)", count=len(items)
+            )
+            # one document: the notice is linked to it (inbox, e-mail button);
+            # several: a notice of its own
+            record = (
+                next(iter(documents)) if len(documents) == 1 else self.env["mail.thread"]
+            )
+            # sudo: a notice of the scheduler (OdooBot) to the plan's officials
+            record.sudo().message_notify(
+                body=body,
+                subject=subject,
+                author_id=author.id,
+                partner_ids=partner.ids,
+                subtype_xmlid="mail.mt_note",
+                email_layout_xmlid="mail.mail_notification_light",
+                force_send=False,
+            )

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -101,29 +103,54 @@ class RktDelegation(models.Model):
 
     @api.model
     def _get_active(self, employees, date=None):
-        """Delegations of ``employees`` in force on ``date`` (today by default)."""
-        date = date or fields.Date.context_today(self)
+        """Delegations of ``employees`` in force on ``date``; by default on today's
+        date in each delegation's agency (its working calendar's time zone)."""
+        if date:
+            return self.search(
+                [
+                    ("employee_id", "in", employees.ids),
+                    ("date_from", "<=", date),
+                    ("date_to", ">=", date),
+                ]
+            )
         return self.search(
-            [
-                ("employee_id", "in", employees.ids),
-                ("date_from", "<=", date),
-                ("date_to", ">=", date),
-            ]
-        )
+            self._get_around_today_domain() + [("employee_id", "in", employees.ids)]
+        )._in_force_today()
 
     @api.model
     def _get_acting_employees(self, user, date=None):
-        """The officials ``user`` acts as on ``date``: their own employees and those
-        they are the acting official of."""
-        date = date or fields.Date.context_today(self)
-        delegations = self.search(
-            [
-                ("delegate_employee_id.user_id", "=", user.id),
-                ("date_from", "<=", date),
-                ("date_to", ">=", date),
-            ]
-        )
+        """The officials ``user`` acts as on ``date`` (by default today in each
+        agency): their own employees and those they are the acting official of."""
+        domain = [("delegate_employee_id.user_id", "=", user.id)]
+        if date:
+            delegations = self.search(
+                domain + [("date_from", "<=", date), ("date_to", ">=", date)]
+            )
+        else:
+            delegations = self.search(
+                domain + self._get_around_today_domain()
+            )._in_force_today()
         return user.employee_ids | delegations.employee_id
+
+    @api.model
+    def _get_around_today_domain(self):
+        """Delegations that may be in force today somewhere: today in UTC, give or
+        take a day (every time zone is within a day of UTC)."""
+        today = fields.Date.today()
+        return [
+            ("date_from", "<=", today + timedelta(days=1)),
+            ("date_to", ">=", today - timedelta(days=1)),
+        ]
+
+    def _in_force_today(self):
+        """The delegations of self in force on today's date in their agency."""
+        today = {
+            company: company.resource_calendar_id._rkt_today()
+            for company in self.company_id
+        }
+        return self.filtered(
+            lambda d: d.date_from <= today[d.company_id] <= d.date_to
+        )
 
     @api.model
     def _get_acting_users(self, employees, date=None, delegations=None):

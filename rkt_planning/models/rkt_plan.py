@@ -620,9 +620,3 @@ class RktPlan(models.Model):
                     plan=started[0].name,
                 )
             )
-
-    def message_subscribe(self, partner_ids=None, subtype_ids=None):
-        # see rkt.plan.form._subscribe_later: activities for many people at once
-        if self.env["rkt.plan.form"]._defer_subscription(self, partner_ids, subtype_ids):
-            return True
-        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)

@@ -1,11 +1,8 @@
-
-import pytz
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, models
 
 from .rkt_sop_step import DIVISION_KINDS
-
 
 
 class RktPlanActivityMixin(models.AbstractModel):
@@ -17,14 +14,6 @@ class RktPlanActivityMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     # Business methods: activities and deadlines
     # ------------------------------------------------------------------
-
-    def _get_activity_type_xmlids(self):
-        return [
-            "rkt_planning.mail_act_rkt_step",
-            "rkt_planning.mail_act_rkt_decide",
-            "rkt_planning.mail_act_rkt_sign",
-            "rkt_planning.mail_act_rkt_escalation",
-        ]
 
     def _get_step_activity_type(self, step):
         return self.env.ref(
@@ -54,12 +43,11 @@ class RktPlanActivityMixin(models.AbstractModel):
         )
 
     def _deadline_date(self, deadline):
-        """The date, in the agency's time zone, of a UTC deadline."""
+        """The date, in the agency's time zone, of a UTC deadline (today there when
+        there is none)."""
         self.ensure_one()
-        if not deadline:
-            return fields.Date.context_today(self)
-        tz = pytz.timezone(self.company_id.resource_calendar_id.tz or "UTC")
-        return pytz.utc.localize(deadline).astimezone(tz).date()
+        calendar = self.company_id.resource_calendar_id
+        return calendar._rkt_local_date(deadline) if deadline else calendar._rkt_today()
 
     def _activity_update(self):
         """Schedule the activities of the current step, one per executor, never twice.
@@ -115,17 +103,19 @@ class RktPlanActivityMixin(models.AbstractModel):
         }
 
     def _activity_done(self, feedback):
-        """Mark done the open activities of the current step, for everyone concerned."""
+        """Mark done the open activities of the current step and round, for everyone
+        concerned: the executors' and the escalations of the late step, on the plan
+        and on its division forms."""
         for plan in self:
-            activities = plan.activity_ids.filtered(
+            activities = (plan.activity_ids | plan.form_ids.activity_ids).filtered(
                 lambda a, p=plan: a.rkt_step_id == p.step_id and a.rkt_round == p.round
             )
             if activities:
                 activities.action_feedback(feedback=feedback)
 
     def _activity_cancel(self, keep_steps=None):
-        """Cancel the open RKT activities of the plan and its forms, except those of
-        ``keep_steps``."""
+        """Cancel the open RKT activities of the plan and its forms (the executors'
+        and the escalations), except those of ``keep_steps``."""
         keep_steps = keep_steps or self.env["rkt.sop.step"]
         activities = (self.activity_ids | self.form_ids.activity_ids).filtered(
             lambda a: a.rkt_step_id and a.rkt_step_id not in keep_steps

@@ -1,6 +1,4 @@
-from datetime import datetime, time, timedelta
-
-import pytz
+from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
@@ -135,7 +133,7 @@ class RktPlanEngine(models.AbstractModel):
                 lambda f: f.state not in ("submitted", "accepted")
             )
             missing._set_state("missing")
-            missing.activity_unlink(["rkt_planning.mail_act_rkt_fill"])
+            missing._activity_close()
             plan._check_forms_done()
         return True
 
@@ -607,32 +605,12 @@ class RktPlanEngine(models.AbstractModel):
     # ------------------------------------------------------------------
 
     def _get_step_deadline(self, step, start):
-        """End of the ``step.duration``-th working day after the day ``start`` falls on.
-
-        Working days come from the agency's working calendar, with its public holidays
-        and collective leave (calendar leaves without resource), in its time zone.
-        """
+        """End of the ``step.duration``-th working day after the day ``start`` falls on,
+        on the agency's working calendar (see ``resource.calendar``)."""
         self.ensure_one()
-        calendar = self.company_id.resource_calendar_id
-        if not calendar:
-            return start + timedelta(days=step.duration)
-        tz = pytz.timezone(calendar.tz or "UTC")
-        local_start = pytz.utc.localize(start).astimezone(tz)
-        next_day = tz.localize(
-            datetime.combine(local_start.date() + timedelta(days=1), time.min)
+        return self.company_id.resource_calendar_id._rkt_working_day_deadline(
+            start, step.duration
         )
-        deadline = calendar.plan_days(step.duration, next_day, compute_leaves=True)
-        if not deadline:
-            return start + timedelta(days=step.duration)
-        # plan_days stops at the first interval of the last day: the step is due at
-        # the end of that working day.
-        day = deadline.astimezone(tz).date()
-        day_start = tz.localize(datetime.combine(day, time.min))
-        intervals = calendar._work_intervals_batch(
-            day_start, day_start + timedelta(days=1)
-        )[False]
-        deadline = max([deadline, *(stop for _start, stop, _meta in intervals)])
-        return deadline.astimezone(pytz.utc).replace(tzinfo=None)
 
     def _enter_step(self, step):
         """Make ``step`` the current step and open its log row."""
@@ -746,7 +724,7 @@ class RktPlanEngine(models.AbstractModel):
             lambda f: f.state in ("correction", "submitted", "returned")
         )
         pending._set_state("accepted")
-        pending.activity_unlink(["rkt_planning.mail_act_rkt_fill"])
+        pending._activity_close()
 
     def _on_complete_archive(self):
         today = fields.Date.context_today(self)
@@ -835,18 +813,9 @@ class RktPlanEngine(models.AbstractModel):
         calendar = self.company_id.resource_calendar_id
         if not deadline or not calendar:
             return 0
-        tz = pytz.timezone(calendar.tz or "UTC")
-        now = fields.Datetime.now()
-        today = pytz.utc.localize(now).astimezone(tz).date()
-        deadline_day = pytz.utc.localize(deadline).astimezone(tz).date()
-        first, last = sorted((today, deadline_day))
-        start = tz.localize(datetime.combine(first + timedelta(days=1), time.min))
-        stop = tz.localize(datetime.combine(last + timedelta(days=1), time.min))
-        if start >= stop:
-            return 0
-        intervals = calendar._work_intervals_batch(start, stop)[False]
-        days = len({interval[0].astimezone(tz).date() for interval in intervals})
-        return days if deadline_day >= today else -days
+        return calendar._rkt_working_days_between(
+            calendar._rkt_today(), calendar._rkt_local_date(deadline)
+        )
 
     def _get_form_reviewer_roles(self):
         """Roles that accept or return division forms at the current step."""

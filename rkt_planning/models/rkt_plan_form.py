@@ -1,11 +1,8 @@
-from contextlib import contextmanager
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .rkt_plan import PLAN_CREATE_TOKEN
 from .rkt_plan_engine import ROLE_GROUPS
-from .sql_insert import insert_records, insert_relation
 
 FORM_STATES = [
     ("draft", "Not Open Yet"),
@@ -213,9 +210,7 @@ class RktPlanForm(models.Model):
         self._set_state("submitted", extra={"date_submitted": fields.Datetime.now()})
         for form in self:
             form.message_post(body=self.env._("Form submitted."))
-        self.activity_feedback(
-            ["rkt_planning.mail_act_rkt_fill"], feedback=self.env._("Form submitted.")
-        )
+        self._activity_close(feedback=self.env._("Form submitted."))
         # the last submission completes the fill (and collect) step by itself, as
         # the SOP says: the engine writes the plan (_engine_write), the log names
         # the submitting user
@@ -260,9 +255,7 @@ class RktPlanForm(models.Model):
         self._set_state("accepted")
         for form in self:
             form.message_post(body=self.env._("Form accepted."))
-        self.activity_feedback(
-            ["rkt_planning.mail_act_rkt_fill"], feedback=self.env._("Form accepted.")
-        )
+        self._activity_close(feedback=self.env._("Form accepted."))
         self.plan_id._check_corrections_done()
         return True
 
@@ -321,6 +314,18 @@ class RktPlanForm(models.Model):
                 )
             )
 
+    def _activity_close(self, feedback=None):
+        """Close the open RKT activities of these forms: the division head's
+        activity to fill the form and the escalations of its lateness (which are
+        someone else's). Marked done with ``feedback``, cancelled without."""
+        activities = self.activity_ids.filtered("rkt_step_id")
+        if not activities:
+            return
+        if feedback is None:
+            activities.unlink()
+            return
+        activities.action_feedback(feedback=feedback)
+
     def _activity_schedule_division(self):
         """Give each division head (or acting official) an activity on their open
         form, with the form's deadline, unless they have one already."""
@@ -347,17 +352,18 @@ class RktPlanForm(models.Model):
         # each activity's res_name is its form's display name, computed one form at
         # a time: compute them for all forms at once
         forms.mapped("display_name")
-        # each division head follows their form: in one batch, not one
-        # message_subscribe per division head (see _subscribe_later)
-        with self._subscribe_later() as env:
-            # sudo: see rkt.plan._activity_update
-            activities = (
-                env["mail.activity"]
-                .sudo()
-                .with_context(mail_activity_quick_update=True)
-                .create(vals_list)
-                .with_env(self.env)
-            )
+        # sudo: see rkt.plan._activity_update.  mail.activity.create makes each
+        # division head follow their form (one message_subscribe per head: a few
+        # queries per division, see tests/test_performance.py); quick update: no
+        # "activity assigned" notice per division, the plan's notice below tells
+        # them all at once.
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(vals_list)
+            .with_env(self.env)
+        )
         # One notice on each plan tells every division head at once, instead of one
         # "activity assigned" e-mail per division: the cost stays flat with the
         # number of divisions.
@@ -374,100 +380,3 @@ class RktPlanForm(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         return activities
-
-    def message_subscribe(self, partner_ids=None, subtype_ids=None):
-        if self._defer_subscription(self, partner_ids, subtype_ids):
-            return True
-        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
-
-    # ------------------------------------------------------------------
-    # Activities for many people at once (division heads, escalations)
-    # ------------------------------------------------------------------
-
-    @api.model
-    @contextmanager
-    def _subscribe_later(self):
-        """Create activities for many users in ``env`` with one subscription batch.
-
-        ``mail.activity.create`` makes each assignee follow the record with its own
-        ``message_subscribe`` (about five queries per user).  Within
-        ``with self._subscribe_later() as env:`` plans and division forms only note
-        who is to follow them; leaving the block subscribes them all at once, with
-        the checks and result of ``message_subscribe``.
-        """
-        later = {}
-        yield self.env(context=dict(self.env.context, rkt_subscribe_later=later))
-        self._message_subscribe_batch(later)
-
-    @api.model
-    def _defer_subscription(self, records, partner_ids, subtype_ids):
-        """Note the subscription of ``records`` for ``_subscribe_later``; False when
-        it is to be done now."""
-        later = records.env.context.get("rkt_subscribe_later")
-        if later is None or subtype_ids or not partner_ids:
-            return False
-        for record in records:
-            later.setdefault((record._name, record.id), set()).update(partner_ids)
-        return True
-
-    @api.model
-    def _message_subscribe_batch(self, partners_by_record):
-        """Subscribe ``{(model, res_id): partner_ids}`` as ``message_subscribe`` does
-        for each record (access check, active partners only, default subtypes,
-        existing followers kept), in a few queries for all records together."""
-        if not partners_by_record:
-            return
-        me = self.env.user.partner_id.id
-        wanted = set().union(*partners_by_record.values())
-        partners = self.env["res.partner"].sudo()
-        active = set(partners.search([("id", "in", list(wanted)), ("active", "=", True)]).ids)
-        if me in wanted:
-            active.add(me)  # oneself: no address filter, as in message_subscribe
-        customers = set(
-            partners.search([("id", "in", list(active)), ("partner_share", "=", True)]).ids
-        ) - {me}
-        by_model = {}
-        for model, res_id in partners_by_record:
-            by_model.setdefault(model, []).append(res_id)
-        followers = self.env["mail.followers"].sudo()
-        vals_list, subtypes = [], []
-        for model, res_ids in by_model.items():
-            records = self.env[model].browse(res_ids)
-            # subscribing someone else needs write access, oneself read access
-            others = records.filtered(lambda r, m=model: partners_by_record[m, r.id] - {me})
-            others.check_access("write")
-            (records - others).check_access("read")
-            existing = {
-                (res_id, partner_id)
-                for _id, res_id, partner_id, _subtypes in followers._get_subscription_data(
-                    [(model, res_ids)], list(active)
-                )
-            }
-            default, _internal, external = self.env["mail.message.subtype"].default_subtypes(
-                model
-            )
-            for res_id in res_ids:
-                for partner_id in sorted(partners_by_record[model, res_id] & active):
-                    if (res_id, partner_id) in existing:
-                        continue
-                    vals_list.append(
-                        {"res_model": model, "res_id": res_id, "partner_id": partner_id}
-                    )
-                    subtypes.append(external if partner_id in customers else default)
-        # one insert for the followers of all records, one for their subtypes
-        # (the ORM inserts 100 rows per statement)
-        created = insert_records(followers, vals_list)
-        insert_relation(
-            followers,
-            "subtype_ids",
-            [
-                (follower.id, subtype.id)
-                for follower, follower_subtypes in zip(created, subtypes)
-                for subtype in follower_subtypes
-            ],
-        )
-        followers._invalidate_documents(vals_list)
-        for model, res_ids in by_model.items():
-            self.env[model].browse(res_ids).invalidate_recordset(
-                ["message_follower_ids", "message_partner_ids"]
-            )

@@ -105,13 +105,9 @@ class RktPlanLog(models.Model):
     def _close_open(self, decision, note, reason, attachments, capacity):
         now = fields.Datetime.now()
         for log in self.filtered(lambda entry: not entry.date_end):
-            calendar = log.plan_id.company_id.resource_calendar_id
-            days = (
-                calendar.get_work_duration_data(
-                    log.date_start, now, compute_leaves=True
-                )["days"]
-                if calendar
-                else (now - log.date_start).total_seconds() / 86400
+            # the working days on the agency's calendar (SOP compliance report)
+            days = log.plan_id.company_id.resource_calendar_id._rkt_working_days_taken(
+                log.date_start, now
             )
             # sudo: see _open.
             log.sudo().write(

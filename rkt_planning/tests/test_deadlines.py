@@ -1,4 +1,5 @@
 import json
+import pathlib
 from datetime import datetime
 
 from freezegun import freeze_time
@@ -194,14 +195,31 @@ class TestRktDeadlineCron(RktCommon):
                 plans |= plan
         return plans
 
-    def _alerts(self, plans):
+    def _notes(self, records, text, model="rkt.plan"):
+        """The job's notes in the chatter of ``records`` (not notifying anyone)."""
         return self.env["mail.message"].search(
-            [("model", "=", "rkt.plan"), ("res_id", "in", plans.ids), ("body", "ilike", "Tepat Waktu")]
+            [
+                ("model", "=", model),
+                ("res_id", "in", records.ids),
+                ("message_type", "=", "notification"),
+                ("body", "ilike", text),
+            ]
         )
 
+    def _alerts(self, plans):
+        return self._notes(plans, "Tepat Waktu")
+
     def _escalations(self, plans):
+        return self._notes(plans, "Escalation")
+
+    def _notices(self, partner, text):
+        """What the job told ``partner`` (inbox or e-mail, as they prefer)."""
         return self.env["mail.message"].search(
-            [("model", "=", "rkt.plan"), ("res_id", "in", plans.ids), ("body", "ilike", "Escalation")]
+            [
+                ("message_type", "=", "user_notification"),
+                ("partner_ids", "in", partner.ids),
+                ("body", "ilike", text),
+            ]
         )
 
     def test_reminder_once_a_day_and_escalation_once_per_level(self):
@@ -215,8 +233,12 @@ class TestRktDeadlineCron(RktCommon):
             Plan._cron_deadline_alerts()
         alerts = self._alerts(plan)
         self.assertEqual(len(alerts), 1)
-        self.assertEqual(alerts.partner_ids, self.agency.users["planner"].partner_id)
-        self.assertIn(self.agency.users["planner"].partner_id, alerts.notification_ids.res_partner_id)
+        self.assertEqual(alerts.author_id, self.env.ref("base.partner_root"))
+        planner = self.agency.users["planner"].partner_id
+        notice = self._notices(planner, "Tepat Waktu")
+        self.assertEqual(len(notice), 1, "told once, however often the job runs")
+        self.assertEqual((notice.model, notice.res_id), ("rkt.plan", plan.id))
+        self.assertIn(planner, notice.notification_ids.res_partner_id)
         self.assertFalse(self._escalations(plan))
         log = plan.log_ids.filtered(lambda entry: not entry.date_end)
         self.assertEqual(log.reminder_count, 1)
@@ -227,12 +249,12 @@ class TestRktDeadlineCron(RktCommon):
         self.assertEqual(len(self._alerts(plan)), 2)
         escalations = self._escalations(plan)
         self.assertEqual(len(escalations), 1)
-        self.assertEqual(escalations.partner_ids, self.agency.users["secretary"].partner_id)
+        secretary = self.agency.users["secretary"]
+        self.assertEqual(len(self._notices(secretary.partner_id, "Escalation")), 1)
         escalation_type = self.env.ref("rkt_planning.mail_act_rkt_escalation")
-        self.assertEqual(
-            plan.activity_ids.filtered(lambda a: a.activity_type_id == escalation_type).user_id,
-            self.agency.users["secretary"],
-        )
+        activity = plan.activity_ids.filtered(lambda a: a.activity_type_id == escalation_type)
+        self.assertEqual(activity.user_id, secretary)
+        self.assertEqual((activity.rkt_step_id, activity.rkt_round), (plan.step_id, 1))
         self.assertEqual(log.escalation_level, 1)
         # Mon 11 = 4 working days late: level 2 reaches the head, once
         with freeze_time("2027-01-11 10:00:00"):
@@ -240,7 +262,7 @@ class TestRktDeadlineCron(RktCommon):
             Plan._cron_deadline_alerts()
         escalations = self._escalations(plan)
         self.assertEqual(len(escalations), 2)
-        self.assertIn(self.agency.users["head"].partner_id, escalations.partner_ids)
+        self.assertEqual(len(self._notices(self.agency.users["head"].partner_id, "Escalation")), 1)
         self.assertEqual(log.escalation_level, 2)
         self.assertEqual(log.reminder_count, 3)
 
@@ -261,10 +283,11 @@ class TestRktDeadlineCron(RktCommon):
             self.env["rkt.plan"]._cron_deadline_alerts()
         late_forms = plan.form_ids[1:]
         for form in late_forms:
-            messages = form.message_ids.filtered(lambda m: "Tepat Waktu" in (m.body or ""))
-            self.assertEqual(messages.partner_ids, form.head_employee_id.user_id.partner_id)
+            self.assertEqual(len(self._notes(form, "Tepat Waktu", "rkt.plan.form")), 1)
+            notice = self._notices(form.head_employee_id.user_id.partner_id, "Tepat Waktu")
+            self.assertEqual((notice.model, notice.res_id), ("rkt.plan.form", form.id))
             self.assertEqual(form.reminder_count, 1)
-        self.assertFalse(first.message_ids.filtered(lambda m: "Tepat Waktu" in (m.body or "")))
+        self.assertFalse(self._notes(first, "Tepat Waktu", "rkt.plan.form"))
 
     def test_query_count_independent_of_plans(self):
         """2 or 6 late plans (each reminded and escalated) cost the same queries."""
@@ -297,142 +320,208 @@ class TestRktDeadlineCron(RktCommon):
 
 
 @tagged("post_install", "-at_install", "rkt_deadline")
-class TestRktDeadlineJobRows(RktCommon):
-    """The job inserts its messages, notifications, activities, followers and bus
-    notifications without ``create()``: they must be what the ORM makes, and cost
-    one statement per kind whatever their number."""
+class TestRktDeadlineNotifications(RktCommon):
+    """What the job's reminders and escalations do for their recipients: a notice
+    in the inbox or an e-mail, as each prefers; an escalation activity that closes
+    with the step it escalates; each agency's own day."""
 
-    def _escalated_plan(self):
+    def _escalated_plan(self, agency=None):
         """A plan late by two working days: reminded, and escalated once."""
-        self.agency.company.rkt_escalation_days = 2
+        agency = agency or self.agency
+        agency.company.rkt_escalation_days = 2
         with freeze_time("2027-01-04 01:00:00"):  # Monday
-            plan = self._make_plan()
-            self.start(plan)
+            plan = self._make_plan(agency=agency)
+            self.start(plan, agency)
         with freeze_time("2027-01-07 10:00:00"):  # due Tue 5: 2 working days late
             self.env["rkt.plan"]._cron_deadline_alerts()
             self.env.flush_all()
         return plan
 
-    @freeze_time("2027-01-07 10:00:00")
-    def test_rows_are_what_the_orm_makes(self):
-        plan = self._escalated_plan()
-        planner = self.agency.users["planner"]
-        secretary = self.agency.users["secretary"]
-        odoobot = self.env.ref("base.partner_root")
-        # the reminder, in the planner's inbox
-        reminder = self.env["mail.message"].with_user(planner).search(
-            [("needaction", "=", True), ("model", "=", "rkt.plan"), ("res_id", "=", plan.id)]
-        )
-        self.assertEqual(len(reminder), 1)
-        self.assertIn("Peringatan: Tepat Waktu", reminder.body)
-        self.assertTrue(reminder.body.startswith("<p>"))
-        self.assertEqual(reminder.author_id, odoobot)
-        self.assertEqual(reminder.email_from, odoobot.email_formatted)
-        self.assertEqual(reminder.record_name, plan.display_name)
-        self.assertEqual(reminder.subtype_id, self.env.ref("mail.mt_note"))
-        self.assertEqual(reminder.message_type, "notification")
-        self.assertIn(f"{plan.id}-rkt.plan", reminder.message_id)
-        self.assertEqual(reminder.create_date, self.env.cr.now())
-        self.assertEqual(reminder.notification_ids.notification_status, "ready")
-        self.assertEqual(reminder.notification_ids.author_id, odoobot)
-        self.assertIn(reminder, plan.message_ids)
-        # the web client's inbox reads it as any other message
-        data = Store(reminder.with_user(planner), for_current_user=True).get_result()
-        self.assertEqual([m["id"] for m in data["mail.message"]], reminder.ids)
-        self.assertTrue(data["mail.message"][0]["needaction"])
-        # the escalation: a message and an activity of the secretary, who now
-        # follows the plan with the default subtypes
-        escalation = plan.message_ids.filtered(lambda m: "Escalation" in m.body)
-        self.assertEqual(escalation.partner_ids, secretary.partner_id)
-        self.assertNotEqual(escalation.message_id, reminder.message_id)
+    def _escalations(self, record):
         escalation_type = self.env.ref("rkt_planning.mail_act_rkt_escalation")
-        activity = plan.with_user(secretary).activity_ids.filtered(
-            lambda a: a.activity_type_id == escalation_type
-        )
-        self.assertEqual(activity.user_id, secretary)
-        self.assertEqual(activity.res_model, "rkt.plan")
-        self.assertEqual(activity.res_name, plan.display_name)
-        self.assertEqual(activity.state, "today")
-        self.assertFalse(activity.date_done)
-        self.assertTrue(activity.automated)
-        self.assertEqual(activity.create_uid, self.env.user)
-        groups = self.env["res.users"].with_user(secretary)._get_activity_groups()
-        rkt_group = next(group for group in groups if group["model"] == "rkt.plan")
-        self.assertGreaterEqual(rkt_group["today_count"], 1)
-        follower = plan.message_follower_ids.filtered(
-            lambda f: f.partner_id == secretary.partner_id
-        )
-        default_subtypes = self.env["mail.message.subtype"].default_subtypes("rkt.plan")[0]
-        self.assertEqual(follower.subtype_ids, default_subtypes)
-        # the secretary's activity counter is told through the bus
+        return record.activity_ids.filtered(lambda a: a.activity_type_id == escalation_type)
+
+    def _bus_messages(self, partner):
+        """The bus notifications queued for ``partner`` in this transaction (the
+        bus writes them at commit)."""
+        self.env.cr.precommit.run()
         channel = json.dumps(
-            [self.env.cr.dbname, "res.partner", secretary.partner_id.id], separators=(",", ":")
+            [self.env.cr.dbname, "res.partner", partner.id], separators=(",", ":")
         )
         notices = self.env["bus.bus"].sudo().search([("channel", "=", channel)])
-        self.assertIn("mail.activity/updated", " ".join(notices.mapped("message")))
-        # and the activity is done as any other
-        activity.with_user(secretary).action_feedback(feedback="Sudah ditindaklanjuti")
-        self.assertFalse(activity.exists())
-        self.assertTrue(
-            plan.message_ids.filtered(lambda m: "Sudah ditindaklanjuti" in (m.body or ""))
-        )
+        return [json.loads(notice.message)["type"] for notice in notices]
 
-    @freeze_time("2027-01-07 10:00:00")
-    def test_one_statement_per_kind_of_row(self):
-        """3 or 250 reminders, escalations and new followers (more than the ORM's
-        100 rows per insert) cost the same queries."""
+    def test_email_or_inbox_as_the_recipient_prefers(self):
+        planner = self.agency.users["planner"]
+        secretary = self.agency.users["secretary"]
+        planner.notification_type = "email"
+        secretary.notification_type = "inbox"
         plan = self._escalated_plan()
-        job = self.env["rkt.deadline.job"]
+        # the planner, late, prefers e-mail: the reminder is an e-mail in the queue
+        mails = self.env["mail.mail"].sudo().search(
+            [("recipient_ids", "in", planner.partner_id.ids)]
+        ).filtered(lambda m: "Tepat Waktu" in (m.body_html or ""))
+        self.assertEqual(len(mails), 1)
+        self.assertEqual(mails.state, "outgoing")
+        self.assertEqual((mails.model, mails.res_id), ("rkt.plan", plan.id))
+        notification = mails.mail_message_id.notification_ids
+        self.assertEqual(notification.notification_type, "email")
+        # the secretary, escalated to, prefers the inbox: a notice there, pushed
+        # to the web client through the bus, and no e-mail
+        notice = self.env["mail.message"].with_user(secretary).search(
+            [("needaction", "=", True), ("model", "=", "rkt.plan"), ("res_id", "=", plan.id)]
+        )
+        self.assertEqual(len(notice), 1)
+        self.assertIn("Escalation (level 1)", notice.body)
+        self.assertEqual(notice.author_id, self.env.ref("base.partner_root"))
+        self.assertEqual(notice.notification_ids.notification_type, "inbox")
+        self.assertFalse(
+            self.env["mail.mail"].sudo().search([("recipient_ids", "in", secretary.partner_id.ids)])
+        )
+        data = Store(notice.with_user(secretary), for_current_user=True).get_result()
+        self.assertTrue(data["mail.message"][0]["needaction"])
+        bus_types = self._bus_messages(secretary.partner_id)
+        self.assertIn("mail.message/inbox", bus_types)
+        # ... and an activity, with the step and round it escalates; she follows
+        # the plan, and her activity counter is told
+        activity = self._escalations(plan)
+        self.assertEqual(activity.user_id, secretary)
+        self.assertEqual((activity.rkt_step_id, activity.rkt_round), (plan.step_id, plan.round))
+        self.assertEqual(str(activity.date_deadline), "2027-01-07")
+        self.assertIn("mail.activity/updated", bus_types)
+        self.assertIn(secretary.partner_id, plan.message_partner_ids)
+        # the chatter keeps a note of each, notifying nobody
+        notes = plan.message_ids.filtered(lambda m: m.message_type == "notification")
+        self.assertEqual(len(notes.filtered(lambda m: "Tepat Waktu" in m.body)), 1)
+        self.assertEqual(len(notes.filtered(lambda m: "Escalation" in m.body)), 1)
+        self.assertFalse(notes.notification_ids)
+
+    def test_escalation_done_when_step_completed(self):
+        plan = self._escalated_plan()
+        activity = self._escalations(plan)
+        self.assertTrue(activity)
+        with freeze_time("2027-01-07 11:00:00"):
+            self.complete(plan, self.agency.users["planner"], "Jadwal")
+        self.assertFalse(activity.exists())
+        self.assertFalse(self._escalations(plan))
+        done = plan.message_ids.filtered(
+            lambda m: m.mail_activity_type_id == self.env.ref("rkt_planning.mail_act_rkt_escalation")
+        )
+        self.assertTrue(done, "marked done, in the chatter")
+
+    def test_escalation_cancelled_when_returned(self):
         users = self.agency.users
-        people = [users[role] for role in ("planner", "secretary", "head")]
-        forms = plan.form_ids
-        partners = self.env["res.partner"].create(
-            [{"name": f"Mitra {index}", "email": f"mitra{index}@example.com"} for index in range(256)]
-        )
-        rounds = ((3, partners[:3]), (3, partners[3:6]), (250, partners[6:]))
-        expected = {}
-        for count, new_followers in rounds:
-            messages = [
-                (forms[index % len(forms)], people[index % 3].partner_id, f"Pesan {count}-{index}")
-                for index in range(count)
-            ]
-            escalations = [
-                (forms[index % len(forms)], people[index % 3], f"Eskalasi {count}-{index}")
-                for index in range(count)
-            ]
-            steps = {
-                "messages": lambda m=messages: job._post_alerts(m),
-                "escalations": lambda e=escalations: job._schedule_escalations(
-                    e, fields.Date.today()
-                ),
-                "followers": lambda p=new_followers: self.env[
-                    "rkt.plan.form"
-                ]._message_subscribe_batch({("rkt.plan", plan.id): set(p.ids)}),
+        self.agency.company.rkt_escalation_days = 1
+        with freeze_time("2027-01-04 01:00:00"):
+            plan = self._make_plan()
+            self.run_to_decision(plan)
+        self.assertEqual(plan.step_kind, "decision")
+        # the secretary's decision is late: escalated to the head
+        with freeze_time("2027-01-12 10:00:00"):
+            self.env["rkt.plan"]._cron_deadline_alerts()
+            activity = self._escalations(plan)
+            self.assertEqual(activity.user_id, users["head"])
+            self.as_user(plan, users["secretary"]).return_to_step("Perbaiki target")
+        self.assertFalse(activity.exists())
+        self.assertFalse(self._escalations(plan))
+
+    def test_form_escalation_done_when_form_submitted(self):
+        users = self.agency.users
+        self.agency.company.rkt_escalation_days = 1
+        with freeze_time("2027-01-04 01:00:00"):
+            plan = self._make_plan()
+            self.run_to_fill(plan)
+        form = plan.form_ids[0]
+        with freeze_time("2027-01-14 10:00:00"):
+            self.env["rkt.plan"]._cron_deadline_alerts()
+            activities = self._escalations(form)
+            # a division head's lateness reaches the planning head and the
+            # secretary, then the head
+            self.assertEqual(
+                activities.user_id, users["planner"] | users["secretary"] | users["head"]
+            )
+            self.assertEqual(set(activities.mapped("rkt_step_id")), {plan.step_id})
+            self.fill_form(form, form.head_employee_id.user_id)
+        self.assertFalse(activities.exists())
+        self.assertFalse(self._escalations(form))
+        # the forms still open keep theirs
+        self.assertTrue(self._escalations(plan.form_ids[1]))
+
+    def test_agencies_in_two_time_zones(self):
+        """16:30 UTC: already Thursday in WITA (Asia/Makassar), still Wednesday in
+        WIB (Asia/Jakarta): each agency's plans are late by their own day."""
+        wita = self.agency
+        wib = self._make_agency("Dinas WIB", "wib", divisions=1)
+        wib.company.resource_calendar_id.tz = "Asia/Jakarta"
+        for user in wib.users.values():
+            user.tz = "Asia/Jakarta"
+        for agency in (wita, wib):
+            agency.company.rkt_escalation_days = 2
+        # WITA's planning head is away from Thursday: the team member acts for him
+        self.env["rkt.delegation"].create(
+            {
+                "company_id": wita.company.id,
+                "employee_id": wita.employees["planner"].id,
+                "delegate_employee_id": wita.employees["team"].id,
+                "kind": "plh",
+                "date_from": "2027-01-07",
+                "date_to": "2027-01-31",
             }
-            for key, func in steps.items():
-                self.env.flush_all()
-                self.env.invalidate_all()
-                if key not in expected:  # first round: warm-up
-                    func()
-                    expected[key] = None
-                    continue
-                if expected[key] is None:  # second round of 3: the reference
-                    before = self.cr.sql_log_count
-                    func()
-                    self.env.flush_all()
-                    expected[key] = self.cr.sql_log_count - before
-                    continue
-                with self.subTest(kind=key), self.assertQueryCount(expected[key], flush=False):
-                    func()
-                    self.env.flush_all()
-        self.assertEqual(len(forms.message_ids.filtered(lambda m: "Pesan 250-" in m.body)), 250)
-        self.assertEqual(
-            len(forms.activity_ids.filtered(lambda a: a.summary.startswith("Eskalasi 250-"))),
-            250,
         )
-        self.assertEqual(forms.message_ids.filtered(lambda m: "Pesan 250-249" in m.body).partner_ids, people[249 % 3].partner_id)
-        self.assertLessEqual(partners, plan.message_partner_ids)
-        self.assertTrue(all(plan.message_follower_ids.mapped("subtype_ids")))
+        plans = {}
+        with freeze_time("2027-01-04 01:00:00"):  # Monday in both
+            for key, agency in (("wita", wita), ("wib", wib)):
+                plans[key] = self._make_plan(agency=agency)
+                self.start(plans[key], agency)
+        logs = {key: plan.log_ids.filtered(lambda e: not e.date_end) for key, plan in plans.items()}
+        Plan = self.env["rkt.plan"]
+        # due Tuesday 16:00 local time in both
+        with freeze_time("2027-01-06 16:30:00"):
+            Plan._cron_deadline_alerts()
+            Plan._cron_deadline_alerts()  # twice: nothing new
+        self.assertEqual(str(logs["wita"].last_reminder_date), "2027-01-07")
+        self.assertEqual(str(logs["wib"].last_reminder_date), "2027-01-06")
+        self.assertEqual(logs["wita"].escalation_level, 1)  # 2 working days late
+        self.assertEqual(logs["wib"].escalation_level, 0)  # 1 working day late
+        wita_escalation = self._escalations(plans["wita"])
+        self.assertEqual(wita_escalation.user_id, wita.users["secretary"])
+        self.assertEqual(str(wita_escalation.date_deadline), "2027-01-07")
+        self.assertFalse(self._escalations(plans["wib"]))
+        # Thursday in WITA: the acting planning head is reminded, not the official
+        notes = plans["wita"].message_ids
+        self.assertEqual(len(notes.filtered(lambda m: "Tepat Waktu" in (m.body or "") and m.message_type == "notification")), 1)
+        self.assertIn("2 working day(s) late", notes.filtered(lambda m: "Tepat Waktu" in (m.body or ""))[0].body)
+        team_notice = self.env["mail.message"].search(
+            [("partner_ids", "in", wita.users["team"].partner_id.ids), ("body", "ilike", "Tepat Waktu")]
+        )
+        self.assertEqual(len(team_notice), 1)
+        self.assertFalse(
+            self.env["mail.message"].search(
+                [("partner_ids", "in", wita.users["planner"].partner_id.ids), ("body", "ilike", "Tepat Waktu")]
+            )
+        )
+        wib_notes = plans["wib"].message_ids.filtered(lambda m: "Tepat Waktu" in (m.body or ""))
+        self.assertTrue(all("1 working day(s) late" in m.body for m in wib_notes))
+        # Thursday morning in both: WITA had its Thursday reminder, WIB gets its own
+        with freeze_time("2027-01-07 02:00:00"):
+            Plan._cron_deadline_alerts()
+        self.assertEqual(logs["wita"].reminder_count, 1)
+        self.assertEqual(logs["wib"].reminder_count, 2)
+        self.assertEqual(str(logs["wib"].last_reminder_date), "2027-01-07")
+        self.assertEqual(logs["wib"].escalation_level, 1)
+        self.assertEqual(self._escalations(plans["wib"]).user_id, wib.users["secretary"])
+
+    def test_no_raw_insert(self):
+        """Every row the module creates goes through the ORM: no INSERT of its own."""
+        root = pathlib.Path(__file__).parent.parent
+        found = [
+            f"{path.relative_to(root)}:{number}"
+            for path in root.rglob("*.py")
+            if path.name != "test_deadlines.py"
+            for number, line in enumerate(path.read_text().splitlines(), 1)
+            if "INSERT INTO" in line.upper()
+        ]
+        self.assertEqual(found, [])
 
 
 @tagged("post_install", "-at_install", "rkt_deadline")
