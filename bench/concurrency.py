@@ -290,6 +290,15 @@ class Agency:
             ["rkt_sop_id", "rkt_secretary_employee_id"], context=self.context,
         )[0]
         self.sop_id = company["rkt_sop_id"][0]
+        # plans run on the agency's own copy of a template SOP (made the first time)
+        copies = admin.must(
+            "prepare", "rkt.sop", "search_read",
+            [("company_id", "=", self.company_id), "|", ("id", "=", self.sop_id),
+             ("template_id", "=", self.sop_id)],
+            ["id"], order="version desc, id desc", limit=1,
+        )
+        if copies:
+            self.sop_id = copies[0]["id"]
         self.secretary_employee_id = company["rkt_secretary_employee_id"][0]
         # the Sekretariat's form is filled by the Kasubbag, not by the secretary who
         # reviews the forms (as in the demo data)
