@@ -65,18 +65,9 @@ class RktPlanEngine(models.AbstractModel):
         """Open the dialog that records the output of the current step."""
         self.ensure_one()
         self._check_can("complete")
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Complete Step"),
-            "res_model": "rkt.plan.step.complete",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_plan_id": self.id,
-                "default_expected_step_id": self._get_expected_step_id()
-                or self.step_id.id,
-            },
-        }
+        return self._get_step_dialog_action(
+            "rkt.plan.step.complete", self.env._("Complete Step")
+        )
 
     def complete_step(self, output_note=False, attachment_ids=None, expected_step_id=None):
         """Complete the current step, recording what it produced.
@@ -168,18 +159,7 @@ class RktPlanEngine(models.AbstractModel):
         """Open the dialog that asks the reason of a 'tidak'."""
         self.ensure_one()
         self._check_can("return")
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Return (Tidak)"),
-            "res_model": "rkt.plan.return",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_plan_id": self.id,
-                "default_expected_step_id": self._get_expected_step_id()
-                or self.step_id.id,
-            },
-        }
+        return self._get_step_dialog_action("rkt.plan.return", self.env._("Return (Tidak)"))
 
     def return_to_step(self, reason, expected_step_id=None):
         """Answer 'tidak': return the plan to the step the SOP names, in a new round."""
@@ -226,6 +206,23 @@ class RktPlanEngine(models.AbstractModel):
     # ------------------------------------------------------------------
     # Business methods: one transition at a time
     # ------------------------------------------------------------------
+
+    def _get_step_dialog_action(self, res_model, title):
+        """The dialog of a step's button; it carries the step the user saw, so that
+        its confirmation is refused if the plan has moved on meanwhile."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": title,
+            "res_model": res_model,
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_plan_id": self.id,
+                "default_expected_step_id": self._get_expected_step_id()
+                or self.step_id.id,
+            },
+        }
 
     def _get_expected_step_id(self, expected_step_id=None):
         expected = expected_step_id or self.env.context.get("rkt_expected_step_id")
