@@ -33,16 +33,7 @@ OFFICIAL_FIELDS = {
     "form_ids",
 }
 # What defines a plan and its people: editable until the procedure starts.
-DRAFT_ONLY_FIELDS = {
-    "company_id",
-    "year",
-    "sop_id",
-    "head_employee_id",
-    "secretary_employee_id",
-    "planner_employee_id",
-    "team_employee_ids",
-    "form_ids",
-}
+DRAFT_ONLY_FIELDS = OFFICIAL_FIELDS | {"year"}
 
 
 class RktPlan(models.Model):
