@@ -306,9 +306,22 @@ class RktDeadlineJob(models.AbstractModel):
         # notice (_notify_recipients) names them all.  mail.activity.create makes
         # the supervisors follow the documents (one message_subscribe per model
         # and supervisor) and updates their activity counters.
-        self.env["mail.activity"].sudo().with_context(
-            mail_activity_quick_update=True
-        ).create(vals_list)
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(vals_list)
+        )
+        # Odoo tells the activity counters of activities due on or before today
+        # in UTC; an agency east of UTC is already a day further after its
+        # midnight (00:30 WITA is 16:30 UTC the day before): tell those too.
+        utc_today = fields.Date.today()
+        ahead = activities.filtered(lambda activity: activity.date_deadline > utc_today)
+        for user, user_activities in ahead.grouped("user_id").items():
+            user._bus_send(
+                "mail.activity/updated",
+                {"activity_created": True, "count_diff": len(user_activities)},
+            )
 
     @api.model
     def _notify_recipients(self, notices):

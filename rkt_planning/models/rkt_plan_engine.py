@@ -148,7 +148,7 @@ class RktPlanEngine(models.AbstractModel):
                     "signed_user_id": self.env.user.id,
                     "signed_employee_id": capacity["employee"].id,
                     "signed_capacity": capacity["signed_capacity"],
-                    "signed_date": fields.Date.context_today(plan),
+                    "signed_date": plan._get_agency_today(),
                 }
             )
             plan._on_signed()
@@ -724,7 +724,7 @@ class RktPlanEngine(models.AbstractModel):
         pending._activity_close()
 
     def _on_complete_archive(self):
-        today = fields.Date.context_today(self)
+        today = self._get_agency_today()
         number = self._next_number("rkt.plan.archive", date=today)
         self._engine_write(
             {
@@ -802,6 +802,13 @@ class RktPlanEngine(models.AbstractModel):
             "stop": self.meeting_start + timedelta(hours=2),
             "location": self.meeting_location,
         }
+
+    def _get_agency_today(self):
+        """Today's date in the agency, in its working calendar's time zone: the
+        date of a signature or an archive is the agency's, not the clicking
+        user's (whose time zone may be another, or none)."""
+        self.ensure_one()
+        return self.company_id.resource_calendar_id._rkt_today()
 
     def _get_remaining_working_days(self, deadline):
         """Whole working days from today until the day of ``deadline``; negative:

@@ -475,6 +475,7 @@ class TestRktDeadlineNotifications(RktCommon):
                 self.start(plans[key], agency)
         logs = {key: plan.log_ids.filtered(lambda e: not e.date_end) for key, plan in plans.items()}
         Plan = self.env["rkt.plan"]
+        secretary_bus = self._bus_messages(wita.users["secretary"].partner_id)
         # due Tuesday 16:00 local time in both
         with freeze_time("2027-01-06 16:30:00"):
             Plan._cron_deadline_alerts()
@@ -486,6 +487,9 @@ class TestRktDeadlineNotifications(RktCommon):
         wita_escalation = self._escalations(plans["wita"])
         self.assertEqual(wita_escalation.user_id, wita.users["secretary"])
         self.assertEqual(str(wita_escalation.date_deadline), "2027-01-07")
+        # due on WITA's Thursday, still Wednesday in UTC: her counter is told
+        secretary_bus = self._bus_messages(wita.users["secretary"].partner_id)[len(secretary_bus):]
+        self.assertIn("mail.activity/updated", secretary_bus)
         self.assertFalse(self._escalations(plans["wib"]))
         # Thursday in WITA: the acting planning head is reminded, not the official
         notes = plans["wita"].message_ids

@@ -26,6 +26,22 @@ class TestRktPlanFlow(RktCommon):
         )
         self.assertEqual(set(plan.form_ids.mapped("state")), {"draft"})
 
+    def test_signed_and_archived_on_the_agency_day(self):
+        """00:30 in the agency (WITA) is still yesterday for a head whose browser
+        says Europe/Brussels, and in UTC: the dates are the agency's."""
+        users = self.agency.users
+        for user in users.values():
+            user.tz = "Europe/Brussels"
+        plan = self._make_plan()
+        self.run_to_decision(plan)
+        with freeze_time("2027-01-11 16:30:00"):
+            self.as_user(plan, users["secretary"]).action_approve()
+            self.as_user(plan, users["head"]).action_sign()
+            self.complete(plan, users["planner"], "Berkas RKT")
+        self.assertEqual(plan.state, "archived")
+        self.assertEqual(str(plan.signed_date), "2027-01-12")
+        self.assertEqual(str(plan.archive_date), "2027-01-12")
+
     def _run_full(self, sop, agency):
         plan = self._make_plan(agency=agency, sop=sop)
         sop = plan.sop_id  # the agency's copy of the template
