@@ -327,28 +327,39 @@ class RktDeadlineJob(models.AbstractModel):
     def _notify_recipients(self, notices):
         """Tell each recipient, once, of all their late steps and forms
         (``{partner: [(document, text)]}``), in their inbox or by e-mail as they
-        prefer (e-mails are queued, sent by the mail queue).  A notice about one
-        document is linked to it."""
+        prefer (e-mails are queued, sent by the mail queue).
+
+        Recipients told exactly the same (the members of a team, say) share one
+        notice: ``message_notify`` costs about the same for one recipient or
+        many, so the job's queries grow with the distinct notices, not with the
+        people nor the plans.  A notice about one document is linked to it.
+        """
         author = self.env.ref("base.partner_root")
+        groups = {}  # {items: partners}, items in the order they were found
         for partner, items in notices.items():
-            documents = {document for document, _text in items}
+            key = tuple((document._name, document.id, text) for document, text in items)
+            groups[key] = groups.get(key, self.env["res.partner"]) | partner
+        for key, partners in groups.items():
+            documents = {(model, res_id) for model, res_id, _text in key}
             body = Markup("<ul>%s</ul>") % Markup().join(
-                Markup("<li>%s</li>") % text for _document, text in items
+                Markup("<li>%s</li>") % text for _model, _res_id, text in key
             )
             subject = self.env._(
-                "RKT: %(count)s late step(s) or division form(s)", count=len(items)
+                "RKT: %(count)s late step(s) or division form(s)", count=len(key)
             )
             # one document: the notice is linked to it (inbox, e-mail button);
             # several: a notice of its own
-            record = (
-                next(iter(documents)) if len(documents) == 1 else self.env["mail.thread"]
-            )
+            if len(documents) == 1:
+                model, res_id = next(iter(documents))
+                record = self.env[model].browse(res_id)
+            else:
+                record = self.env["mail.thread"]
             # sudo: a notice of the scheduler (OdooBot) to the plan's officials
             record.sudo().message_notify(
                 body=body,
                 subject=subject,
                 author_id=author.id,
-                partner_ids=partner.ids,
+                partner_ids=partners.ids,
                 subtype_xmlid="mail.mt_note",
                 email_layout_xmlid="mail.mail_notification_light",
                 force_send=False,

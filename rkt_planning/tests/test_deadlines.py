@@ -447,6 +447,41 @@ class TestRktDeadlineNotifications(RktCommon):
         # the forms still open keep theirs
         self.assertTrue(self._escalations(plan.form_ids[1]))
 
+    def test_recipients_told_the_same_share_one_notice(self):
+        """Late division forms reach the planning head and the secretary with the
+        same escalations: one notice to both (in each one's inbox), the head
+        another; each division head their own reminder."""
+        users = self.agency.users
+        for user in users.values():
+            user.notification_type = "inbox"
+        self.agency.company.rkt_escalation_days = 1
+        with freeze_time("2027-01-04 01:00:00"):
+            plan = self._make_plan()
+            self.run_to_fill(plan)
+        with freeze_time("2027-01-14 10:00:00"):
+            self.env["rkt.plan"]._cron_deadline_alerts()
+        notices = self.env["mail.message"].search(
+            [
+                ("message_type", "=", "user_notification"),
+                ("author_id", "=", self.env.ref("base.partner_root").id),
+                ("partner_ids", "in", plan.form_ids.head_employee_id.user_id.partner_id.ids
+                 + [users["planner"].partner_id.id, users["head"].partner_id.id]),
+            ]
+        )
+        shared = notices.filtered(lambda m: users["planner"].partner_id in m.partner_ids)
+        self.assertEqual(len(shared), 1)
+        self.assertEqual(shared.partner_ids, users["planner"].partner_id | users["secretary"].partner_id)
+        self.assertEqual(shared.notification_ids.res_partner_id, shared.partner_ids)
+        self.assertEqual(shared.body.count("Escalation (level 1)"), len(plan.form_ids))
+        head_notice = notices.filtered(lambda m: users["head"].partner_id in m.partner_ids)
+        self.assertEqual(head_notice.partner_ids, users["head"].partner_id)
+        for form in plan.form_ids:
+            own = notices.filtered(lambda m, f=form: f.head_employee_id.user_id.partner_id in m.partner_ids)
+            self.assertEqual(len(own), 1)
+            self.assertEqual(own.partner_ids, form.head_employee_id.user_id.partner_id)
+            self.assertEqual((own.model, own.res_id), ("rkt.plan.form", form.id))
+        self.assertEqual(len(notices), 2 + len(plan.form_ids))
+
     def test_agencies_in_two_time_zones(self):
         """16:30 UTC: already Thursday in WITA (Asia/Makassar), still Wednesday in
         WIB (Asia/Jakarta): each agency's plans are late by their own day."""

@@ -24,8 +24,10 @@ STEP_QUERIES = {
     "return": 195,
     "drafting_again": 115,
     "approve": 112,
-    "sign": 165,  # + the signature record (rkt.plan.signature) and its link
-    "archive": 63,
+    # + the signature record (rkt.plan.signature) and its link; the agency's day
+    # (its calendar's time zone) for the dates of the signature and the archive
+    "sign": 166,
+    "archive": 64,
 }
 # The steps that give every division head an activity on their form: Odoo's
 # mail.activity.create makes each of them follow their form (message_subscribe,
@@ -41,9 +43,10 @@ PER_DIVISION_QUERIES = 12
 LIST_QUERIES = {"list": 8, "search": 8, "group": 2}
 # The daily deadline job over two late plans of one agency, each reminded and
 # escalated; the same with more plans of that agency (see test_deadlines).  Each
-# further agency adds its recipients: the planning head's and the secretary's
-# notices (message_notify, inbox or e-mail) and the secretary following the plans
-# of her escalation activities (message_subscribe).
+# further agency adds its distinct notices: the planning head's and the
+# secretary's (message_notify, inbox or e-mail; people told the same share one),
+# and the secretary following the plans of her escalation activities
+# (message_subscribe).
 DEADLINE_JOB_QUERIES = 55
 DEADLINE_JOB_QUERIES_PER_AGENCY = 21
 
