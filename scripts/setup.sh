@@ -64,8 +64,15 @@ HTTP_PORT=${RKT_HTTP_PORT:-8069}
 HTTP_INTERFACE=${RKT_HTTP_INTERFACE:-127.0.0.1}
 # Not in Odoo's requirements: without it Odoo skips every browser test.
 WEBSOCKET_CLIENT="websocket-client==1.9.2"
+# Not pinned by Odoo either: gevent (Odoo's live bus in multi-worker mode, the
+# `odoo gevent` process) loads its plugins through pkg_resources, which setuptools
+# 82 and later no longer ship, and which before 77 cannot find zope.interface /
+# zope.event as their current releases name their metadata: the gevent process
+# dies at start ("DistributionNotFound: zope.interface") and the inbox and
+# activity counters no longer update live. A new venv gets setuptools 65.
+VENV_SETUPTOOLS="setuptools==80.9.0"
 # Bump when the way .venv-odoo is made changes: the next run redoes the pip steps.
-VENV_RECIPE=2
+VENV_RECIPE=3
 
 # Debian 12 packages (one apt-get for all that are missing).
 DEB_PACKAGES=(
@@ -302,7 +309,8 @@ ensure_odoo_venv() { # ensure_odoo_venv SRC: .venv-odoo with Odoo installed from
     local pip=("$vpy" -m pip --disable-pip-version-check)
     say "making Odoo's requirements installable: $src/requirements.txt with the pins of"
     say "  requirements-odoo-overrides.txt replaced -> .venv-odoo/odoo-requirements.txt:"
-    "${pip[@]}" install --quiet packaging || die "pip could not install packaging (network? PyPI?)"
+    "${pip[@]}" install --quiet packaging "$VENV_SETUPTOOLS" \
+        || die "pip could not install packaging, $VENV_SETUPTOOLS (network? PyPI?)"
     "$vpy" "$REPO_ROOT/scripts/odoo_requirements.py" "$src/requirements.txt" "$OVERRIDES" \
         >"$ODOO_VENV/odoo-requirements.txt" || die "could not write the requirements (see above)"
     say "installing Odoo's Python requirements (the first time a few minutes: psycopg2 and python-ldap compile)"
