@@ -136,10 +136,23 @@ class RktPlanEngine(models.AbstractModel):
             plan._complete_current_step(decision="yes")
         return True
 
-    def action_sign(self, expected_step_id=None):
-        """The head's 'ya': sign the RKT."""
+    def action_sign(self, expected_step_id=None, passphrase=None, nik=None):
+        """The head's 'ya': sign the RKT.
+
+        An agency that signs electronically (settings) needs the official's
+        passphrase (and, for BSrE, NIK): without it, the signing dialog opens.  The
+        key is unlocked and the certificate checked before anything is written; a
+        refusal of the gateway afterwards raises, and the transaction rolls back.
+        The passphrase is an argument only: never stored, logged or posted.
+        """
         self._lock_for_transition(expected_step_id)
         self._check_can("sign")
+        if passphrase is None and any(
+            plan._get_esign_provider() != "none" for plan in self
+        ):
+            self.ensure_one()
+            return self._get_step_dialog_action("rkt.plan.sign", self.env._("Sign RKT"))
+        esigns = {plan.id: plan._prepare_esign(passphrase, nik) for plan in self}
         for plan in self:
             capacity = plan._get_acting_capacity()
             plan._engine_write(
@@ -151,7 +164,7 @@ class RktPlanEngine(models.AbstractModel):
                     "signed_date": fields.Date.context_today(plan),
                 }
             )
-            plan._on_signed()
+            plan._on_signed(esigns[plan.id])
             plan._complete_current_step(decision="yes")
         return True
 
