@@ -155,16 +155,20 @@ class RktPlanEngine(models.AbstractModel):
         esigns = {plan.id: plan._prepare_esign(passphrase, nik) for plan in self}
         for plan in self:
             capacity = plan._get_acting_capacity()
-            plan._engine_write(
-                {
-                    "state": "signed",
-                    "signed_user_id": self.env.user.id,
-                    "signed_employee_id": capacity["employee"].id,
-                    "signed_capacity": capacity["signed_capacity"],
-                    "signed_date": fields.Date.context_today(plan),
-                }
-            )
-            plan._on_signed(esigns[plan.id])
+            # The signed file is rendered from the plan as signed, then signed (by the
+            # gateway, for BSrE): if that fails, the savepoint undoes the plan's
+            # signed state and the error leaves the plan at the sign step.
+            with self.env.cr.savepoint():
+                plan._engine_write(
+                    {
+                        "state": "signed",
+                        "signed_user_id": self.env.user.id,
+                        "signed_employee_id": capacity["employee"].id,
+                        "signed_capacity": capacity["signed_capacity"],
+                        "signed_date": fields.Date.context_today(plan),
+                    }
+                )
+                plan._on_signed(esigns[plan.id])
             plan._complete_current_step(decision="yes")
         return True
 
