@@ -3,6 +3,7 @@ import datetime
 import hashlib
 import json
 import logging
+import re
 import subprocess
 import tempfile
 import threading
@@ -16,7 +17,7 @@ from freezegun import freeze_time
 from odoo.addons.base.models import ir_actions_report as base_report
 from odoo.exceptions import AccessError, UserError
 from odoo import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import _super_send
 
 from ..tools import demo_certificates as certs
@@ -491,3 +492,120 @@ class TestRktEsign(RktCommon):
             plan._get_signed_qr_value(),
             f"{self.company.get_base_url()}/rkt/verify/{signature.verify_token}",
         )
+
+
+@tagged("post_install", "-at_install", "rkt_esign")
+@skipIf(NO_WKHTMLTOPDF, "wkhtmltopdf is not installed")
+@skipIf(not pades.is_available(), "pyHanko is not installed")
+class TestRktVerifyPage(RktCommon, HttpCase):
+    """The public page of a signed RKT, opened from its QR code without a login."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.agency.company
+        cls.agency.employees["head"].write({"name": "H. AHMAD SAUKI, SKM, MM"})
+        cls.ca, cls.official, cls.p12 = make_pki("AHMAD SAUKI")
+        cls.company.write(
+            {
+                "rkt_esign_provider": "local",
+                "rkt_esign_trust_roots": base64.b64encode(certs.cert_pem(cls.ca[1])),
+            }
+        )
+        head_user = cls.agency.users["head"]
+        head_user.with_user(head_user).write({"rkt_esign_p12": base64.b64encode(cls.p12)})
+
+    def _signed(self):
+        plan = self._make_plan()
+        self.run_to_decision(plan)
+        self.as_user(plan, self.agency.users["secretary"]).action_approve()
+        head = self.agency.users["head"]
+        action = self.as_user(plan, head).action_sign()
+        wizard = (
+            self.as_user(self.env["rkt.plan.sign"], head)
+            .with_context(action["context"], force_report_rendering=True)
+            .create({})
+        )
+        wizard.with_context(rkt_esign_passphrase=PASSPHRASE).action_confirm()
+        self.assertEqual(plan.state, "signed")
+        return plan, plan.signature_id
+
+    def _csrf(self, html):
+        match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+        self.assertTrue(match, "the upload form carries a CSRF token")
+        return match.group(1)
+
+    def _check_file(self, url, csrf, name, content):
+        response = self.url_open(
+            url,
+            data={"csrf_token": csrf},
+            files={"document": (name, content, "application/pdf")},
+        )
+        self.assertEqual(response.status_code, 200)
+        return " ".join(response.text.split())
+
+    def test_verify_page_without_login(self):
+        plan, signature = self._signed()
+        content = signature._get_pdf_content()
+        url = f"/rkt/verify/{signature.verify_token}"
+        self.assertIn(url, plan._get_signed_qr_value())
+        self.url_open("/web/session/logout")
+        page = self.url_open(url)
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn("/web/login?redirect=" + url + '"', page.url)
+        text = " ".join(page.text.split())
+        for expected in (
+            self.company.name,
+            plan.name,
+            "H. AHMAD SAUKI, SKM, MM",
+            signature.pdf_sha256,
+            signature._get_verify_code(),
+            "AHMAD SAUKI",
+            "RKT Test Root CA",
+            'id="rkt_verify_pades"',
+        ):
+            self.assertIn(expected, text)
+        self.assertIn("text-success", text.split('id="rkt_verify_pades"')[0][-80:])
+        # the short code typed on /rkt/verify opens the same page
+        typed = self.url_open("/rkt/verify?code=" + signature._get_verify_code().lower())
+        self.assertEqual(typed.status_code, 200)
+        self.assertTrue(typed.url.endswith(url))
+        # an unknown code
+        self.assertEqual(self.url_open("/rkt/verify/AAAABBBBCCCCDDDD").status_code, 404)
+
+        csrf = self._csrf(page.text)
+        good = self._check_file(url, csrf, "rkt.pdf", content)
+        self.assertIn("COCOK", good)
+        self.assertNotIn("TIDAK COCOK", good)
+        bad = self._check_file(url, csrf, "rkt.pdf", tamper(content))
+        self.assertIn("TIDAK COCOK", bad)
+
+    def test_pdf_only_to_readers_unless_public(self):
+        plan, signature = self._signed()
+        content = signature._get_pdf_content()
+        url = f"/rkt/verify/{signature.verify_token}/pdf"
+        self.url_open("/web/session/logout")
+        page = self.url_open(f"/rkt/verify/{signature.verify_token}")
+        self.assertNotIn('id="rkt_verify_download"', page.text)
+        response = self.url_open(url, allow_redirects=False)
+        self.assertIn(response.status_code, (302, 303))
+        self.assertIn("/web/login", response.headers["Location"])
+        self.assertNotIn(b"%PDF", response.content)
+        # a user who may read the plan downloads it
+        self.authenticate("bk_planner", "bk_planner")
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.content, content)
+        # another agency's user may not
+        other = self._make_agency("Dinas Lain", "dl", divisions=1)
+        self.authenticate("dl_planner", "dl_planner")
+        self.assertEqual(self.url_open(url).status_code, 403)
+        # the agency enables public download
+        self.url_open("/web/session/logout")
+        self.company.rkt_verify_public_download = True
+        page = self.url_open(f"/rkt/verify/{signature.verify_token}")
+        self.assertIn('id="rkt_verify_download"', page.text)
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.content, content)
+        self.assertTrue(other)

@@ -34,6 +34,19 @@ except ImportError:  # pragma: no cover - the manifest declares them
     pkcs12 = None
     _logger.warning("pyHanko is not installed: RKTs are signed with hash and QR only")
 
+
+
+class _UntrustedPathFilter(logging.Filter):
+    """pyHanko logs a WARNING with a traceback for each signature whose
+    certificate does not chain to a trusted root; ``validate_pdf`` reports that as
+    ``trusted: False`` (the verification page says it), so the log line goes."""
+
+    def filter(self, record):
+        return not str(record.msg).startswith("Failed to build path")
+
+
+logging.getLogger("pyhanko.sign.validation.generic_cms").addFilter(_UntrustedPathFilter())
+
 # The BSrE Esign Client Service v2 (the "ESign Client Service" an agency runs in
 # front of BSrE's TTE): POST /api/v2/sign/pdf, basic auth, a JSON body with
 # ``nik``, ``passphrase``, ``signatureProperties`` (a list: one object per file,
