@@ -32,7 +32,6 @@ class RktPlanSign(models.TransientModel):
     )
     # Not stored: typed in the dialog, sent with the button (see above), dropped.
     passphrase = fields.Char(
-        string="Passphrase",
         store=False,
         compute="_compute_passphrase",
         readonly=False,
