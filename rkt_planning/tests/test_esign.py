@@ -287,7 +287,10 @@ class TestRktEsign(RktCommon):
         self.assertIn("RKT Test Root CA", text)
         # the URL of the verification page may wrap: compared without whitespace
         self.assertIn(f"/rkt/verify/{signature.verify_token}", "".join(text.split()))
-        self.assertIn("Signed electronically by H. AHMAD SAUKI, SKM, MM", text)
+        self.assertTrue(
+            "Signed electronically by H. AHMAD SAUKI, SKM, MM" in text
+            or "Ditandatangani secara elektronik oleh H. AHMAD SAUKI, SKM, MM" in text
+        )
 
     def test_wrong_passphrase_refused_nothing_written(self):
         plan = self._make_plan()
