@@ -24,7 +24,8 @@ STEP_QUERIES = {
     "return": 195,
     "drafting_again": 115,
     "approve": 112,
-    "sign": 165,  # + the signature record (rkt.plan.signature) and its link
+    "sign": 169,  # + the signature record (rkt.plan.signature) and its link; the
+    # savepoint around the signed state and file, the agency's signing provider (TTE)
     "archive": 63,
 }
 # The steps that give every division head an activity on their form: Odoo's
