@@ -122,12 +122,10 @@ class RktVerifyController(http.Controller):
                     len(content) <= MAX_UPLOAD_BYTES and signature._matches_file(content)
                 )
                 extra["result"] = "match" if matches else "mismatch"
+                # only compared, never parsed: a visitor's file is untrusted input
                 extra["uploaded"] = {
                     "name": getattr(document, "filename", "") or "",
                     "sha256": sha256_hex(content),
-                    "pades": signature._get_pades_status(content)
-                    if len(content) <= MAX_UPLOAD_BYTES
-                    else {},
                 }
         return self._render("rkt_planning.rkt_verify_page", self._page_values(signature, **extra))
 

@@ -244,8 +244,7 @@ class RktPlanSignedDocument(models.AbstractModel):
         self.ensure_one()
         signature = self._get_printed_signature()
         if signature.verify_token:
-            base_url = self.company_id.get_base_url()
-            return f"{base_url}/rkt/verify/{signature.verify_token}"
+            return signature._get_verify_url()
         return f"RKT:{self.name};SHA256:{digest or self.signed_digest}"
 
     def _get_signed_qr_data_uri(self, digest=None):
