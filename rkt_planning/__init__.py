@@ -1,3 +1,5 @@
+from . import controllers
 from . import models
 from . import wizard
 from .hooks import post_init_hook
+from . import tools

@@ -11,6 +11,12 @@
     "license": "LGPL-3",
     "application": True,
     "installable": True,
+    # pyHanko 0.20.1 is the newest pyHanko that installs with the cryptography
+    # Odoo 18 pins on Python 3.11 (3.4.8); 0.21 needs cryptography >= 41.0.5.
+    # See the README, "Electronic signature (TTE)".
+    "external_dependencies": {
+        "python": ["pyhanko==0.20.1", "pyhanko-certvalidator==0.24.1"],
+    },
     "depends": [
         "hr",
         "mail",
@@ -28,6 +34,7 @@
         "data/ir_cron_data.xml",
         "wizard/rkt_plan_step_complete_views.xml",
         "wizard/rkt_plan_return_views.xml",
+        "wizard/rkt_plan_sign_views.xml",
         "views/rkt_sop_views.xml",
         "views/rkt_plan_views.xml",
         "views/rkt_plan_form_views.xml",
@@ -38,6 +45,7 @@
         "views/hr_employee_views.xml",
         "views/rkt_planning_menus.xml",
         "views/rkt_plan_signature_views.xml",
+        "views/rkt_verify_templates.xml",
         "report/rkt_plan_reports.xml",
         "report/rkt_plan_templates.xml",
         "report/rkt_sop_reports.xml",

@@ -56,6 +56,8 @@ ODOO_VENV=$REPO_ROOT/.venv-odoo
 HARNESS_VENV=$REPO_ROOT/.venv
 STATE_DIR=$REPO_ROOT/.odoo-local
 OVERRIDES=$REPO_ROOT/requirements-odoo-overrides.txt
+# pins of what the addon's Python dependencies (pyHanko) pull in, Odoo not pinning it
+ADDON_CONSTRAINTS=$REPO_ROOT/requirements-addon-constraints.txt
 CACHE_DIR=${RKT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/rkt_planning}
 CLONE_DIR=$CACHE_DIR/odoo-$ODOO_SERIES
 ODOO_GIT_URL=${ODOO_GIT_URL:-https://github.com/odoo/odoo.git}
@@ -81,7 +83,7 @@ DEB_PACKAGES=(
     fontconfig                 # how wkhtmltopdf finds fonts
     fonts-liberation           # "Liberation Sans", the font the reports name first
     fonts-dejavu-core          # "DejaVu Sans", the reports' last named fallback
-    poppler-utils              # pdftotext: the report tests read the PDFs
+    poppler-utils              # pdftotext, pdfsig: the report and TTE tests read the PDFs
     chromium                   # headless browser of the tour tests
     git ca-certificates        # clone of Odoo; whool packs the git-tracked files
     make                       # `make demo` / `make test`
@@ -286,6 +288,7 @@ venv_stamp() { # what .venv-odoo is made of; a change redoes the pip steps
     printf 'python=%s\n' "$("$PYTHON" -c 'import sys; print(sys.version.split()[0], sys.executable)')"
     printf 'requirements=%s\n' "$(sha256sum <"$src/requirements.txt" | cut -c1-16)"
     printf 'overrides=%s\n' "$(sha256sum <"$OVERRIDES" | cut -c1-16)"
+    printf 'constraints=%s\n' "$(sha256sum <"$ADDON_CONSTRAINTS" | cut -c1-16)"
     printf 'extras=%s %s\n' "$WEBSOCKET_CLIENT" "$(addon_python_deps)"
     printf 'recipe=%s\n' "$VENV_RECIPE"
 }
@@ -327,7 +330,8 @@ ensure_odoo_venv() { # ensure_odoo_venv SRC: .venv-odoo with Odoo installed from
     local extras
     read -r -a extras <<<"$WEBSOCKET_CLIENT $(addon_python_deps)"
     say "installing ${extras[*]} (browser tests; the addon's Python dependencies)"
-    "${pip[@]}" install --quiet "${extras[@]}" || die "pip could not install ${extras[*]}"
+    "${pip[@]}" install --quiet -c "$ADDON_CONSTRAINTS" "${extras[@]}" \
+        || die "pip could not install ${extras[*]}"
     printf '%s\n' "$want" >"$ODOO_VENV/.rkt-setup"
 }
 
@@ -429,6 +433,28 @@ check_websocket_client() {
     if ! "$py" -c 'import websocket' >/dev/null 2>&1; then
         say "note: $py cannot import websocket (websocket-client): Odoo would skip the browser"
         say "  tests, which the harness fails. Install it: $py -m pip install '$WEBSOCKET_CLIENT'"
+    fi
+    check_addon_python_deps "$py"
+}
+
+check_addon_python_deps() { # an Odoo used as it is: say what the addon still needs
+    local py=$1 missing
+    # shellcheck disable=SC2046
+    missing=$("$py" - $(addon_python_deps) <<'PY' 2>/dev/null || true
+import importlib.metadata as metadata, sys
+for spec in sys.argv[1:]:
+    name, _, version = spec.partition("==")
+    try:
+        if version and metadata.version(name) != version:
+            print(spec)
+    except metadata.PackageNotFoundError:
+        print(spec)
+PY
+)
+    if [ -n "$missing" ]; then
+        say "note: the Odoo used as it is lacks the addon's Python dependencies: $(echo $missing)"
+        say "  Odoo refuses to install rkt_planning without them. Install them:"
+        say "  $py -m pip install -c $ADDON_CONSTRAINTS $(echo $missing)"
     fi
 }
 

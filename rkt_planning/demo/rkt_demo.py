@@ -13,8 +13,15 @@ Three plans tell the story of the SOP:
   their forms (two submitted, one started);
 * ``rkt_plan_bkpsdm_returned_demo``: BKPSDM, next year, returned once by the
   secretary (round 2, back at step 8).
+
+Dinas Kesehatan signs electronically with local certificates: its head holds a
+demo PKCS#12 (passphrase ``DEMO_ESIGN_PASSPHRASE``, in the README) issued by a demo
+root made at install, which the agency trusts; the archived RKT carries its PAdES
+signature.  BKPSDM signs with hash and QR code only.
 """
 
+import base64
+import datetime
 import logging
 from datetime import timedelta
 
@@ -343,6 +350,11 @@ DEMO_PLANS = {
 }
 
 
+# The passphrase of the demo head's certificate (README, "Electronic signature").
+DEMO_ESIGN_PASSPHRASE = "rkt-demo-tte"
+DEMO_ESIGN_AGENCY = "dinkes"
+
+
 def create_demo_plans(env):
     """Build the demo plans that do not exist yet (see the module's docstring)."""
     RktDemoBuilder(env).create_demo_plans()
@@ -357,6 +369,7 @@ class RktDemoBuilder:
 
     def create_demo_plans(self):
         year = fields.Date.context_today(self.env["rkt.plan"]).year
+        self._demo_esign(self._demo_agency(DEMO_ESIGN_AGENCY))
         for xmlid, (prefix, offset, stage) in DEMO_PLANS.items():
             if self.env.ref(f"rkt_planning.{xmlid}", raise_if_not_found=False):
                 continue
@@ -387,6 +400,42 @@ class RktDemoBuilder:
             "kasubbag": ref(f"hr_employee_{prefix}_kasubbag_demo"),
             "lines": DINKES_LINES if prefix == "dinkes" else BKPSDM_LINES,
         }
+
+    def _demo_esign(self, agency):
+        """The agency signs with local certificates; its head gets a demo PKCS#12
+        (from a demo root the agency trusts), valid five years from today."""
+        from ..tools import pades
+
+        company = agency["company"]
+        head = self.env.ref(f"rkt_planning.hr_employee_{agency['prefix']}_kepala_demo")
+        if not pades.is_available() or company.rkt_esign_provider != "none":
+            return
+        from ..tools import demo_certificates as certs
+
+        now = datetime.datetime.utcnow().replace(microsecond=0)
+        ca = certs.make_ca("RKT Demo Root CA (not a real CA)")
+        official = certs.make_official(
+            ca,
+            "RAHMAT HIDAYAT",
+            now - timedelta(days=1),
+            now + timedelta(days=5 * 365),
+            organization=company.name,
+        )
+        company.write(
+            {
+                "rkt_esign_provider": "local",
+                "rkt_esign_trust_roots": base64.b64encode(certs.cert_pem(ca[1])),
+                "rkt_esign_trust_roots_filename": "rkt-demo-root-ca.pem",
+            }
+        )
+        head.write(
+            {
+                "rkt_esign_p12": base64.b64encode(
+                    certs.make_p12(ca, official, DEMO_ESIGN_PASSPHRASE)
+                ),
+                "rkt_esign_p12_filename": "rahmat-hidayat-demo.p12",
+            }
+        )
 
     def _as(self, records, user):
         """``records`` as ``user`` would act on them, in their own agency."""
@@ -535,7 +584,12 @@ class RktDemoBuilder:
                 plan.name,
             )
             return plan
-        self._as(plan, head).with_context(force_report_rendering=True).action_sign()
+        head_plan = self._as(plan, head).with_context(force_report_rendering=True)
+        if agency["company"].rkt_esign_provider == "local":
+            # the head types the passphrase of their certificate in the signing dialog
+            head_plan.action_sign(passphrase=DEMO_ESIGN_PASSPHRASE)
+        else:
+            head_plan.action_sign()
         # 11. the planning head files it
         self._as(plan, planner).complete_step(
             "RKT yang telah ditandatangani diarsipkan dan disampaikan kepada Bappeda."

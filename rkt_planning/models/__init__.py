@@ -19,6 +19,7 @@ from . import res_config_settings
 from . import hr_employee_base
 from . import hr_employee
 from . import hr_employee_public
+from . import res_users
 from . import ir_actions_report
 from . import ir_attachment
 from . import report_rkt_plan

@@ -29,6 +29,20 @@ class HrEmployee(models.Model):
     nip = fields.Char(tracking=True)
     rkt_rank = fields.Selection(tracking=True)
     rkt_position = fields.Char(tracking=True)
+    # The official's own signing certificate (agencies signing with local
+    # certificates): read and written by system administrators here, and by the
+    # official through their preferences (res.users).  Its passphrase is never kept.
+    rkt_esign_p12 = fields.Binary(
+        string="Signing Certificate (PKCS#12)",
+        attachment=True,
+        groups="base.group_system",
+        copy=False,
+        help="The official's .p12 file; its passphrase is typed in the signing "
+        "dialog each time and never stored.",
+    )
+    rkt_esign_p12_filename = fields.Char(
+        string="Certificate File Name", groups="base.group_system", copy=False
+    )
 
     @api.constrains("nip", "rkt_rank")
     def _check_nip(self):

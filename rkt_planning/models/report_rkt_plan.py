@@ -375,6 +375,27 @@ class ReportRktPlan(models.AbstractModel):
             and digest
             and plan._get_signed_qr_data_uri(digest),
             "code": plan._get_verification_code(digest) if signed else "",
+            "esign": self._get_esign_block(plan, signature, block) if signed else {},
+        }
+
+    @api.model
+    def _get_esign_block(self, plan, signature, block):
+        """What the printed block says of an electronic signature: signed
+        electronically, by whom (name, NIP, capacity), when, with whose certificate.
+        Empty when the RKT is signed with hash and QR code only."""
+        if not signature or (signature.esign_provider or "none") == "none":
+            return {}
+        capacity = dict(
+            signature._fields["capacity"]._description_selection(self.env)
+        ).get(signature.capacity, "")
+        return {
+            "name": block.get("name", ""),
+            "nip": block.get("nip", ""),
+            "nip_label": block.get("nip_label", ""),
+            "capacity": capacity,
+            "date": block.get("date", ""),
+            "issuer": signature.esign_issuer or "",
+            "url": plan._get_signed_qr_value(),
         }
 
     @api.model

@@ -63,3 +63,46 @@ class ResCompany(models.Model):
         required=True,
         help="The paper the RKT and the SOP sheets of this agency are printed on.",
     )
+    # -- electronic signature (TTE) of the signed RKT --
+    rkt_esign_provider = fields.Selection(
+        [
+            ("none", "Hash and QR code only"),
+            ("local", "Local certificate (PKCS#12 of each official)"),
+            ("bsre", "BSrE Esign Client Service"),
+        ],
+        string="Electronic Signature",
+        default="none",
+        required=True,
+        help="How the head's 'ya' signs the RKT. Hash and QR code only: the signed "
+        "file's SHA-256 is recorded and checked by this Odoo. Local certificate: the "
+        "PDF carries a PAdES signature made with the official's own PKCS#12 "
+        "certificate. BSrE: the agency's Esign Client Service signs the PDF with the "
+        "official's certified electronic signature (TTE).",
+    )
+    rkt_esign_bsre_url = fields.Char(
+        string="BSrE Gateway URL",
+        help="The address of the agency's Esign Client Service, e.g. "
+        "'https://esign.example.go.id'; the addon posts to /api/v2/sign/pdf.",
+    )
+    rkt_esign_bsre_username = fields.Char(
+        string="BSrE Gateway User", groups="base.group_system"
+    )
+    rkt_esign_bsre_password = fields.Char(
+        string="BSrE Gateway Password", groups="base.group_system"
+    )
+    rkt_esign_bsre_timeout = fields.Integer(
+        string="BSrE Time-out (seconds)", default=60
+    )
+    rkt_esign_trust_roots = fields.Binary(
+        string="Trusted Root Certificates",
+        attachment=True,
+        help="The root certificate(s) (PEM or DER) the signatures are checked "
+        "against, e.g. the BSrE/BSSN root: with them the verification page says "
+        "whether the signer's certificate is trusted.",
+    )
+    rkt_esign_trust_roots_filename = fields.Char(string="Root Certificates File")
+    rkt_verify_public_download = fields.Boolean(
+        string="Public Download of Signed RKTs",
+        help="Whoever opens the verification page of a signed RKT (its QR code) may "
+        "download the PDF. Off: only users who may read the RKT download it.",
+    )

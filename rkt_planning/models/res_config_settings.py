@@ -38,3 +38,27 @@ class ResConfigSettings(models.TransientModel):
     rkt_paper_size = fields.Selection(
         related="company_id.rkt_paper_size", readonly=False
     )
+    rkt_esign_provider = fields.Selection(
+        related="company_id.rkt_esign_provider", readonly=False
+    )
+    rkt_esign_bsre_url = fields.Char(
+        related="company_id.rkt_esign_bsre_url", readonly=False
+    )
+    rkt_esign_bsre_username = fields.Char(
+        related="company_id.rkt_esign_bsre_username", readonly=False
+    )
+    rkt_esign_bsre_password = fields.Char(
+        related="company_id.rkt_esign_bsre_password", readonly=False
+    )
+    rkt_esign_bsre_timeout = fields.Integer(
+        related="company_id.rkt_esign_bsre_timeout", readonly=False
+    )
+    rkt_esign_trust_roots = fields.Binary(
+        related="company_id.rkt_esign_trust_roots", readonly=False
+    )
+    rkt_esign_trust_roots_filename = fields.Char(
+        related="company_id.rkt_esign_trust_roots_filename", readonly=False
+    )
+    rkt_verify_public_download = fields.Boolean(
+        related="company_id.rkt_verify_public_download", readonly=False
+    )

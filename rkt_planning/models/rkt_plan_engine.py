@@ -136,22 +136,39 @@ class RktPlanEngine(models.AbstractModel):
             plan._complete_current_step(decision="yes")
         return True
 
-    def action_sign(self, expected_step_id=None):
-        """The head's 'ya': sign the RKT."""
+    def action_sign(self, expected_step_id=None, passphrase=None, nik=None):
+        """The head's 'ya': sign the RKT.
+
+        An agency that signs electronically (settings) needs the official's
+        passphrase (and, for BSrE, NIK): without it, the signing dialog opens.  The
+        key is unlocked and the certificate checked before anything is written; a
+        refusal of the gateway afterwards raises, and the transaction rolls back.
+        The passphrase is an argument only: never stored, logged or posted.
+        """
         self._lock_for_transition(expected_step_id)
         self._check_can("sign")
+        if passphrase is None and any(
+            plan._get_esign_provider() != "none" for plan in self
+        ):
+            self.ensure_one()
+            return self._get_step_dialog_action("rkt.plan.sign", self.env._("Sign RKT"))
+        esigns = {plan.id: plan._prepare_esign(passphrase, nik) for plan in self}
         for plan in self:
             capacity = plan._get_acting_capacity()
-            plan._engine_write(
-                {
-                    "state": "signed",
-                    "signed_user_id": self.env.user.id,
-                    "signed_employee_id": capacity["employee"].id,
-                    "signed_capacity": capacity["signed_capacity"],
-                    "signed_date": plan._get_agency_today(),
-                }
-            )
-            plan._on_signed()
+            # The signed file is rendered from the plan as signed, then signed (by the
+            # gateway, for BSrE): if that fails, the savepoint undoes the plan's
+            # signed state and the error leaves the plan at the sign step.
+            with self.env.cr.savepoint():
+                plan._engine_write(
+                    {
+                        "state": "signed",
+                        "signed_user_id": self.env.user.id,
+                        "signed_employee_id": capacity["employee"].id,
+                        "signed_capacity": capacity["signed_capacity"],
+                        "signed_date": plan._get_agency_today(),
+                    }
+                )
+                plan._on_signed(esigns[plan.id])
             plan._complete_current_step(decision="yes")
         return True
 

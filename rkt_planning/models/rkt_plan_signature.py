@@ -1,6 +1,7 @@
 import base64
 import hashlib
 import json
+import secrets
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
@@ -16,6 +17,32 @@ SIGNED_CAPACITIES = [
 # report prints its signature block from it.  A recordset is no JSON value, so no
 # RPC call can put one there.
 SIGNING_CONTEXT_KEY = "rkt_planning_signing"
+# The electronic signature a signed file carries.
+ESIGN_PROVIDERS = [
+    ("none", "Hash and QR code only"),
+    ("local", "Local certificate (PKCS#12)"),
+    ("bsre", "BSrE Esign Client Service"),
+]
+# The verification token: 16 symbols of an alphabet without look-alikes (80 bits),
+# printed as XXXX-XXXX-XXXX-XXXX under the QR code.
+TOKEN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+TOKEN_LENGTH = 16
+
+
+def new_verify_token():
+    return "".join(secrets.choice(TOKEN_ALPHABET) for _index in range(TOKEN_LENGTH))
+
+
+def normalize_verify_token(value):
+    """The token as typed or scanned: without dashes and spaces, upper case."""
+    token = "".join(ch for ch in (value or "").upper() if ch.isalnum())
+    if len(token) != TOKEN_LENGTH or any(ch not in TOKEN_ALPHABET for ch in token):
+        return ""
+    return token
+
+
+def format_verify_token(token):
+    return "-".join(token[index : index + 4] for index in range(0, len(token or ""), 4))
 
 
 def canonical_json(value):
@@ -49,6 +76,11 @@ class RktPlanSignature(models.Model):
             "plan_unique",
             "UNIQUE(plan_id)",
             "An RKT is signed once: it has one signature record.",
+        ),
+        (
+            "verify_token_unique",
+            "UNIQUE(verify_token)",
+            "The verification code of a signed RKT is unique.",
         ),
     ]
 
@@ -105,6 +137,27 @@ class RktPlanSignature(models.Model):
     pdf_file = fields.Binary(string="Signed File", attachment=True, readonly=True)
     pdf_filename = fields.Char(string="File Name", readonly=True)
     pdf_sha256 = fields.Char(string="SHA-256 of Signed File", readonly=True)
+    verify_token = fields.Char(
+        string="Verification Code",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Random code of the signed file, printed as the QR code and under it: "
+        "it opens the public verification page /rkt/verify/<code>.",
+    )
+    esign_provider = fields.Selection(
+        ESIGN_PROVIDERS, string="Electronic Signature", readonly=True, default="none"
+    )
+    esign_signer_name = fields.Char(
+        string="Certificate Holder",
+        readonly=True,
+        help="The name in the certificate that made the PAdES signature of the file.",
+    )
+    esign_issuer = fields.Char(
+        string="Certificate Issuer",
+        readonly=True,
+        help="Who issued the certificate of the PAdES signature (e.g. BSrE).",
+    )
 
     # ------------------------------------------------------------------
     # CRUD
@@ -158,6 +211,46 @@ class RktPlanSignature(models.Model):
         self.ensure_one()
         data = self.with_context(bin_size=False).pdf_file
         return base64.b64decode(data) if data else b""
+
+    def _get_verify_code(self):
+        """The verification code as printed: XXXX-XXXX-XXXX-XXXX."""
+        self.ensure_one()
+        return format_verify_token(self.verify_token or "")
+
+    def _get_verify_url(self):
+        self.ensure_one()
+        base_url = self.plan_id.company_id.get_base_url()
+        return f"{base_url}/rkt/verify/{self.verify_token}"
+
+    def _get_trust_roots(self):
+        """The root certificates of the agency (settings), as asn1crypto objects."""
+        self.ensure_one()
+        data = self.plan_id.company_id.with_context(bin_size=False).rkt_esign_trust_roots
+        if not data:
+            return []
+        from ..tools import pades
+
+        try:
+            return pades.load_trust_roots(base64.b64decode(data))
+        except (ValueError, pades.EsignError):
+            return []
+
+    def _get_pades_status(self, content=None):
+        """What the PAdES signature of ``content`` (default: the stored file) proves;
+        see ``tools.pades.validate_pdf``.  Without pyHanko: not signed."""
+        self.ensure_one()
+        from ..tools import pades
+
+        if not pades.is_available():
+            return {"signed": False, "valid": False, "intact": False, "trusted": False}
+        if content is None:
+            content = self._get_pdf_content()
+        return pades.validate_pdf(content, trust_roots=self._get_trust_roots())
+
+    def _matches_file(self, content):
+        """Whether ``content`` is exactly the signed file (its SHA-256)."""
+        self.ensure_one()
+        return bool(self.pdf_sha256) and sha256_hex(content) == self.pdf_sha256
 
     def _get_printed_block(self):
         """The signature block as it was printed when signed: place and date,

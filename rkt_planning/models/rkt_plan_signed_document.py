@@ -3,12 +3,19 @@ import base64
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from ..tools import pades
 from .rkt_plan_signature import (
     SIGNED_CAPACITIES,
     SIGNING_CONTEXT_KEY,
     canonical_json,
+    format_verify_token,
+    new_verify_token,
     sha256_hex,
 )
+
+# What the BSrE gateway is told about where the signature stands: invisible, the
+# printed block (name, NIP, issuer, QR code) says it was signed electronically.
+BSRE_SIGNATURE_PROPERTIES = {"tampilan": "INVISIBLE"}
 
 # What the signed content and the RKT document read of each line.
 DOCUMENT_LINE_FIELDS = [
@@ -221,13 +228,23 @@ class RktPlanSignedDocument(models.AbstractModel):
         return self._get_pending_signature() or self.signature_id
 
     def _get_verification_code(self, digest=None):
-        """The first 64 bits of the content digest, printed under the QR code."""
+        """The code printed under the QR code: the verification token of the signed
+        file (XXXX-XXXX-XXXX-XXXX); for an RKT signed before there was one, the
+        first 64 bits of the content digest."""
         self.ensure_one()
+        signature = self._get_printed_signature()
+        if signature.verify_token:
+            return format_verify_token(signature.verify_token)
         digest = (digest or self.signed_digest or "").upper()
         return "-".join(digest[index : index + 4] for index in range(0, 16, 4))
 
     def _get_signed_qr_value(self, digest=None):
+        """What the QR code carries: the URL of the public verification page of the
+        signed file; for an RKT signed before there was one, its number and digest."""
         self.ensure_one()
+        signature = self._get_printed_signature()
+        if signature.verify_token:
+            return signature._get_verify_url()
         return f"RKT:{self.name};SHA256:{digest or self.signed_digest}"
 
     def _get_signed_qr_data_uri(self, digest=None):
@@ -243,13 +260,188 @@ class RktPlanSignedDocument(models.AbstractModel):
     # Business methods: signing
     # ------------------------------------------------------------------
 
-    def _on_signed(self):
+    def _on_signed(self, esign=None):
         """The head (or their acting official) has signed: state, signer and date are
-        written.  Record the signature: what it covers and the RKT rendered once."""
+        written.  Record the signature: what it covers and the RKT rendered once
+        (signed electronically as ``esign`` says, see ``_prepare_esign``)."""
         for plan in self:
-            plan._create_signature()
+            plan._create_signature(esign)
 
-    def _create_signature(self):
+    def _get_esign_provider(self):
+        self.ensure_one()
+        provider = self.company_id.rkt_esign_provider or "none"
+        if provider != "none" and not pades.is_available():
+            raise UserError(
+                self.env._(
+                    "This agency signs RKTs electronically, but the signing library "
+                    "(pyHanko) is not installed on the server. Ask the administrator."
+                )
+            )
+        return provider
+
+    def _get_esign_employee(self):
+        """The current user's own employee in the plan's agency: whose certificate
+        signs (the head's, or the acting official's own)."""
+        self.ensure_one()
+        employees = self.env.user.employee_ids
+        return employees.filtered(lambda e: e.company_id == self.company_id)[:1] or (
+            employees[:1]
+        )
+
+    def _prepare_esign(self, passphrase=None, nik=None):
+        """Check, before anything is written, that the current user can sign this
+        RKT electronically; the key is unlocked here.
+
+        :return: ``None`` when the agency signs with hash and QR code only, else a
+            dict for ``_create_signature`` (it holds the unlocked signer, or the
+            NIK and passphrase for the gateway: it lives in memory only)
+        :raise UserError: wrong passphrase, no certificate, a certificate expired,
+            not yet valid or of another person; no NIK or passphrase for BSrE
+        """
+        self.ensure_one()
+        provider = self._get_esign_provider()
+        if provider == "none":
+            return None
+        if not passphrase:
+            raise UserError(self.env._("Type the passphrase of your electronic signature."))
+        employee = self._get_esign_employee()
+        if provider == "bsre":
+            company = self.company_id
+            if not company.rkt_esign_bsre_url:
+                raise UserError(
+                    self.env._(
+                        "The BSrE gateway of %(agency)s is not configured: ask the "
+                        "administrator to set its URL in the RKT settings.",
+                        agency=company.name,
+                    )
+                )
+            nik = (nik or "").strip()
+            if not nik.isdigit() or len(nik) != 16:
+                raise UserError(self.env._("Type your NIK: 16 digits."))
+            return {
+                "provider": "bsre",
+                "nik": nik,
+                "passphrase": passphrase,
+                "issuer": "Balai Sertifikasi Elektronik (BSrE), BSSN",
+            }
+        # sudo: the current user's own certificate, on their own employee record
+        # (the field is for system administrators; the official uploads it through
+        # their preferences)
+        data = employee.sudo().with_context(bin_size=False).rkt_esign_p12 if employee else False
+        if not data:
+            raise UserError(
+                self.env._(
+                    "You have no signing certificate: upload your .p12 file in your "
+                    "preferences (Electronic Signature) before signing."
+                )
+            )
+        try:
+            signer, info = pades.load_pkcs12_signer(base64.b64decode(data), passphrase)
+        except pades.EsignError as error:
+            raise UserError(self._get_esign_error_message(error)) from None
+        cert_words = set(pades.normalize_name(info["common_name"]).split())
+        name_words = set(pades.normalize_name(employee.name).split())
+        if not cert_words or not cert_words <= name_words:
+            raise UserError(
+                self.env._(
+                    "Your certificate is issued to %(holder)s, not to %(name)s: it "
+                    "cannot sign for you.",
+                    holder=info["common_name"],
+                    name=employee.name,
+                )
+            )
+        return {
+            "provider": "local",
+            "signer": signer,
+            "signer_name": info["common_name"],
+            "issuer": info["issuer"],
+        }
+
+    def _get_esign_error_message(self, error):
+        """The Indonesian (translated) message of a ``pades.EsignError``."""
+        messages = {
+            "unavailable": self.env._(
+                "The signing library (pyHanko) is not installed on the server."
+            ),
+            "passphrase": self.env._(
+                "The passphrase is wrong, or the file is not a PKCS#12 certificate. "
+                "Nothing was signed."
+            ),
+            "no_key": self.env._(
+                "Your .p12 file holds no private key with its certificate."
+            ),
+            "not_yet_valid": self.env._(
+                "Your certificate is not valid yet: it cannot sign today."
+            ),
+            "expired": self.env._(
+                "Your certificate has expired: ask for a new one before signing."
+            ),
+            "timeout": self.env._(
+                "The BSrE gateway did not answer in time. Nothing was signed; try "
+                "again later."
+            ),
+            "connection": self.env._(
+                "The BSrE gateway cannot be reached. Nothing was signed; check the "
+                "gateway URL in the settings or try again later."
+            ),
+            "gateway": self.env._(
+                "The BSrE gateway refused to sign (%(detail)s). Check your NIK and "
+                "passphrase. Nothing was signed.",
+                detail=error.detail or "-",
+            ),
+            "bad_answer": self.env._(
+                "The BSrE gateway answered without a signed PDF. Nothing was signed."
+            ),
+            "not_covering": self.env._(
+                "The PDF the BSrE gateway returned does not carry a valid signature "
+                "over the RKT that was sent. It was not stored; nothing was signed."
+            ),
+        }
+        return messages.get(error.kind) or messages["bad_answer"]
+
+    def _apply_esign(self, pdf, esign, values):
+        """Sign the rendered PDF as ``esign`` says; return the bytes to store and
+        complete ``values`` with the certificate's holder and issuer."""
+        self.ensure_one()
+        reason = self.env._("RKT %(plan)s signed", plan=self.name)
+        location = self.company_id.rkt_signing_place or self.company_id.city or ""
+        if esign["provider"] == "local":
+            signed = pades.sign_pdf(
+                pdf, esign["signer"], reason=reason, location=location
+            )
+            values.update(
+                {"esign_signer_name": esign["signer_name"], "esign_issuer": esign["issuer"]}
+            )
+            return signed
+        company = self.company_id.sudo()  # sudo: the gateway's account, admin-only fields
+        properties = dict(
+            BSRE_SIGNATURE_PROPERTIES, reason=reason, location=location
+        )
+        try:
+            signed = pades.bsre_sign(
+                company.rkt_esign_bsre_url,
+                company.rkt_esign_bsre_username,
+                company.rkt_esign_bsre_password,
+                esign["nik"],
+                esign["passphrase"],
+                pdf,
+                properties,
+                timeout=company.rkt_esign_bsre_timeout or 60,
+            )
+            covered, status = pades.covers_document(signed, pdf)
+            if not covered:
+                raise pades.EsignError("not_covering")
+        except pades.EsignError as error:
+            raise UserError(self._get_esign_error_message(error)) from None
+        values.update(
+            {
+                "esign_signer_name": status["signer"],
+                "esign_issuer": status["issuer"] or esign["issuer"],
+            }
+        )
+        return signed
+
+    def _create_signature(self, esign=None):
         """Take the snapshot of what is signed, render the signed RKT from it and
         keep both, with their SHA-256, in a new ``rkt.plan.signature``.
 
@@ -279,6 +471,11 @@ class RktPlanSignedDocument(models.AbstractModel):
             "lang": lang or "en_US",
             "content": content,
             "content_sha256": sha256_hex(content),
+            "verify_token": new_verify_token(),
+            "esign_provider": esign["provider"] if esign else "none",
+            # printed in the block before the file is signed
+            "esign_signer_name": (esign or {}).get("signer_name") or "",
+            "esign_issuer": (esign or {}).get("issuer") or "",
         }
         Signature = self.env["rkt.plan.signature"]
         pending = Signature.new(values)
@@ -287,6 +484,8 @@ class RktPlanSignedDocument(models.AbstractModel):
         )
         pdf, report_format = reports._render_qweb_pdf(self.SIGNED_REPORT, self.ids)
         if report_format == "pdf":
+            if esign:
+                pdf = self._apply_esign(pdf, esign, values)
             values.update(
                 {
                     "pdf_file": base64.b64encode(pdf),
@@ -294,6 +493,9 @@ class RktPlanSignedDocument(models.AbstractModel):
                     "pdf_sha256": sha256_hex(pdf),
                 }
             )
+        else:
+            # no file (a test run without rendering): no electronic signature either
+            values["esign_provider"] = "none"
         # sudo: the RKT groups only read signatures; the engine records the one the
         # current user has just made (action_sign checked that they may sign).
         signature = Signature.sudo().create(values)

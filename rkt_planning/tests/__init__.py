@@ -11,4 +11,5 @@ from . import test_performance
 from . import test_trust
 from . import test_access_matrix
 from . import test_signature
+from . import test_esign
 from . import test_concurrency

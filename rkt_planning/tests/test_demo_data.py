@@ -1,6 +1,10 @@
+import subprocess
+import tempfile
 from datetime import datetime
 
 from odoo.tests import TransactionCase, tagged
+
+from ..tools import pades
 
 
 @tagged("post_install", "-at_install", "rkt_demo")
@@ -70,3 +74,29 @@ class TestRktDemoData(TransactionCase):
         # Wednesday 23 December 2026, 09:00 WITA; 3 working days: 28, 29, 30
         deadline = plan._get_step_deadline(fill_step, datetime(2026, 12, 23, 1, 0))
         self.assertEqual(deadline, datetime(2026, 12, 30, 8, 0))  # Wednesday 16:00 WITA
+
+    def test_demo_archived_rkt_carries_a_pades_signature(self):
+        """Dinas Kesehatan signs with local certificates: the archived demo RKT
+        carries one valid PAdES signature by the demo head (pyHanko and pdfsig)."""
+        archived = self._ref("rkt_plan_dinkes_archived_demo")
+        if not archived or not archived.signature_id.pdf_sha256 or not pades.is_available():
+            self.skipTest("no signed demo RKT (no demo data, wkhtmltopdf or pyHanko)")
+        signature = archived.signature_id
+        self.assertEqual(archived.company_id.rkt_esign_provider, "local")
+        self.assertEqual(signature.esign_provider, "local")
+        content = signature._get_pdf_content()
+        status = signature._get_pades_status()
+        self.assertTrue(status["valid"] and status["trusted"] and status["whole_file"], status)
+        self.assertEqual(status["signer"], "RAHMAT HIDAYAT")
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+            handle.write(content)
+            handle.flush()
+            report = subprocess.run(
+                ["pdfsig", handle.name], capture_output=True, text=True, check=False
+            ).stdout
+        report = " ".join(report.split())
+        self.assertEqual(report.count("Signature #"), 1)
+        self.assertIn("Signer Certificate Common Name: RAHMAT HIDAYAT", report)
+        self.assertIn("Signature Validation: Signature is Valid.", report)
+        # BKPSDM signs with hash and QR code only
+        self.assertEqual(self._ref("res_company_bkpsdm_demo").rkt_esign_provider, "none")

@@ -24,9 +24,11 @@ STEP_QUERIES = {
     "return": 195,
     "drafting_again": 115,
     "approve": 112,
-    # + the signature record (rkt.plan.signature) and its link; the agency's day
-    # (its calendar's time zone) for the dates of the signature and the archive
-    "sign": 166,
+    # + the signature record (rkt.plan.signature) and its link; the savepoint
+    # around the signed state and file, the agency's signing provider (TTE); the
+    # agency's day (its calendar's time zone) for the dates of the signature and
+    # the archive
+    "sign": 170,
     "archive": 64,
 }
 # The steps that give every division head an activity on their form: Odoo's

@@ -268,10 +268,13 @@ class TestRktReport(RktCommon):
             self.assertIn(_squeeze(expected), _squeeze(text))
         self.assertNotIn("Plt.", text)
         self.assertNotIn("DRAFT", text)
-        # the QR code carries the plan number and the digest of the signed content
+        # the QR code carries the URL of the public verification page of the file
+        signature = plan.signature_id
         self.assertEqual(
-            plan._get_signed_qr_value(), f"RKT:{plan.name};SHA256:{plan.signed_digest}"
+            plan._get_signed_qr_value(),
+            f"{plan.company_id.get_base_url()}/rkt/verify/{signature.verify_token}",
         )
+        self.assertEqual(plan._get_verification_code(), signature._get_verify_code())
 
         # printing again returns the stored file, whoever prints
         planner = agency.users["planner"]

@@ -1,2 +1,3 @@
 from . import rkt_plan_step_complete
 from . import rkt_plan_return
+from . import rkt_plan_sign

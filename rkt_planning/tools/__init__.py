@@ -1,0 +1,2 @@
+from . import pades
+from . import demo_certificates
