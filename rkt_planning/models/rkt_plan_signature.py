@@ -232,7 +232,8 @@ class RktPlanSignature(models.Model):
 
         try:
             return pades.load_trust_roots(base64.b64decode(data))
-        except (ValueError, pades.EsignError):
+        except (ValueError, TypeError, pades.EsignError):
+            # an unreadable root file: signatures are reported as not trusted
             return []
 
     def _get_pades_status(self, content=None):

@@ -127,9 +127,8 @@ def certificate_info(cert):
 
 
 def normalize_name(name):
-    """A person's name compared loosely: letters and digits only, upper case, titles
-    kept (``H. AHMAD SAUKI, SKM, MM`` and ``Ahmad Sauki`` are told apart by the
-    caller's rule, not here)."""
+    """A person's name for comparison: letters and digits only, upper case, single
+    spaces (``dr. Rahmat Hidayat, M.Kes`` -> ``DR RAHMAT HIDAYAT M KES``)."""
     return " ".join("".join(c if c.isalnum() else " " for c in (name or "").upper()).split())
 
 
@@ -193,8 +192,9 @@ def validate_pdf(pdf, trust_roots=None, now=None):
         unchanged), ``valid`` (intact and the cryptographic signature checks),
         ``trusted`` (the certificate chains to one of ``trust_roots``),
         ``whole_file`` (the last signature covers the whole file), ``signer``,
-        ``issuer``, ``signing_time``, ``signed_length`` (bytes covered by the
-        first revision signed) and ``count``
+        ``issuer``, ``signing_time``, ``revision_length`` (where the first
+        signature's signed bytes stop: the length of the document it signed, plus
+        its signature dictionary) and ``count``
     """
     _check_available()
     result = {
