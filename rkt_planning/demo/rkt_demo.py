@@ -343,9 +343,37 @@ DEMO_PLANS = {
 }
 
 
+# The demo speaks Indonesian from the first screen: its language, time zone and
+# landing screen.
+DEMO_LANG = "id_ID"
+DEMO_TZ = "Asia/Makassar"
+DEMO_HOME_ACTION = "rkt_planning.rkt_plan_action_my"
+
+
 def create_demo_plans(env):
-    """Build the demo plans that do not exist yet (see the module's docstring)."""
-    RktDemoBuilder(env).create_demo_plans()
+    """Set up the demo users, then build the demo plans that do not exist yet
+    (see the module's docstring), in Indonesian."""
+    setup_demo_users(env)
+    RktDemoBuilder(env(context=dict(env.context, lang=DEMO_LANG))).create_demo_plans()
+
+
+def setup_demo_users(env):
+    """Indonesian from the first screen: activate Indonesian with the translations
+    of the installed modules, make it the language of the demo agencies and of
+    their users, who work in WITA and land on their RKT tasks."""
+    companies = env.ref("rkt_planning.res_company_dinkes_demo") | env.ref(
+        "rkt_planning.res_company_bkpsdm_demo"
+    )
+    env["res.company"]._rkt_activate_indonesian(companies)
+    users = env["res.users"].browse(
+        env["ir.model.data"]
+        .search([("module", "=", "rkt_planning"), ("model", "=", "res.users")])
+        .mapped("res_id")
+    )
+    users.write(
+        {"lang": DEMO_LANG, "tz": DEMO_TZ, "action_id": env.ref(DEMO_HOME_ACTION).id}
+    )
+    return users
 
 
 class RktDemoBuilder:

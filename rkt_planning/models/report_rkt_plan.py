@@ -3,6 +3,7 @@ import babel.numbers
 
 from odoo import api, models
 from odoo.tools.image import image_data_uri
+from odoo.tools.misc import babel_locale_parse
 
 # Official documents of an Indonesian agency carry Indonesian dates and amounts,
 # whatever the language of the user who prints them: "Paringin, 10 Januari 2024",
@@ -65,11 +66,21 @@ LETTERHEAD_PX = 175
 TITLE_PX = 95
 
 
-def format_date_id(value):
-    """A date as Indonesian documents write it: 10 Januari 2024."""
+def format_date_lang(value, lang_code):
+    """A date written out in the language ``lang_code``, as letters and messages
+    write it: ``4 Desember 2026`` (id_ID), ``4 December 2026`` (en_US).  The one
+    helper for dates in documents, messages and activities (see
+    ``rkt.plan.activity.mixin._rkt_format_date``)."""
     if not value:
         return ""
-    return babel.dates.format_date(value, format="d MMMM y", locale=DOCUMENT_LOCALE)
+    return babel.dates.format_date(
+        value, format="d MMMM y", locale=babel_locale_parse(lang_code or "en_US")
+    )
+
+
+def format_date_id(value):
+    """A date as Indonesian documents write it: 10 Januari 2024."""
+    return format_date_lang(value, DOCUMENT_LOCALE)
 
 
 def format_amount_id(value):

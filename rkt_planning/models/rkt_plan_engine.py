@@ -168,6 +168,8 @@ class RktPlanEngine(models.AbstractModel):
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for returning the RKT."))
         for plan in self:
+            # the notices of the procedure are written in the agency's language
+            plan = plan._rkt_with_agency_lang()
             step = plan.step_id
             target = step.return_step_id
             if not target:
@@ -612,6 +614,8 @@ class RktPlanEngine(models.AbstractModel):
     def _enter_step(self, step):
         """Make ``step`` the current step and open its log row."""
         self.ensure_one()
+        # its notices are written in the agency's language
+        self = self._rkt_with_agency_lang()
         now = fields.Datetime.now()
         deadline = self._get_step_deadline(step, now)
         self._engine_write(
@@ -626,6 +630,8 @@ class RktPlanEngine(models.AbstractModel):
     def _complete_current_step(self, decision="done", note=False, reason=False, attachments=None):
         """Run the completion hook of the current step, log it and enter the next one."""
         self.ensure_one()
+        # its notices are written in the agency's language
+        self = self._rkt_with_agency_lang()
         step = self.step_id
         hook = getattr(self, f"_on_complete_{step.kind}", None)
         if hook:
@@ -641,6 +647,8 @@ class RktPlanEngine(models.AbstractModel):
 
     def _close_log(self, decision="done", note=False, reason=False, attachments=None):
         self.ensure_one()
+        # its notices are written in the agency's language
+        self = self._rkt_with_agency_lang()
         capacity = self._get_acting_capacity()
         decisions = dict(self.env["rkt.plan.log"]._fields["decision"]._description_selection(self.env))
         feedback = self.env._(
