@@ -38,6 +38,7 @@
         "views/hr_employee_views.xml",
         "views/rkt_planning_menus.xml",
         "views/rkt_plan_signature_views.xml",
+        "views/rkt_plan_decide_templates.xml",
         "report/rkt_plan_reports.xml",
         "report/rkt_plan_templates.xml",
         "report/rkt_sop_reports.xml",

@@ -1,0 +1,1 @@
+from . import rkt_planning
