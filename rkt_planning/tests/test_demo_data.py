@@ -83,7 +83,7 @@ class TestRktDemoData(TransactionCase):
             .mapped("res_id")
         )
         self.assertEqual(len(users), 17)
-        home = self.env.ref("rkt_planning.rkt_plan_action_my")
+        home = self.env.ref("rkt_planning.mail_activity_action_rkt_my")
         for user in users:
             with self.subTest(user=user.login):
                 self.assertEqual(user.lang, "id_ID")
@@ -130,6 +130,21 @@ class TestRktDemoData(TransactionCase):
         archived = self._ref("rkt_plan_dinkes_archived_demo")
         if archived.signature_id:
             self.assertEqual(archived.signature_id.lang, "id_ID")
+
+    def test_demo_sop_copy_reads_corrected(self):
+        """The demo agency's copy of the health office SOP reads as the sheet meant;
+        the template keeps the sheet verbatim."""
+        plan = self._ref("rkt_plan_dinkes_archived_demo")
+        template = self.env.ref("rkt_planning.rkt_sop_dinkes_balangan")
+        self.assertEqual(template.role_team_name, "TEM")
+        if not plan:
+            return
+        sop = plan.sop_id
+        self.assertEqual(sop.template_id, template)
+        self.assertEqual(sop.role_team_name, "Tim")
+        self.assertEqual(sop.approver_rank, "Pembina Tk. I (IV/b)")
+        self.assertIn("Menerima dan Menandatangani RKT", sop.step_ids.mapped("name"))
+        self.assertNotIn("Menonormasi", " ".join(sop.step_ids.mapped("name")))
 
     def test_demo_calendar_skips_holidays(self):
         """Christmas 2026: 24 December is cuti bersama, 25 a public holiday."""

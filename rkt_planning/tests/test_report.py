@@ -194,11 +194,15 @@ class TestRktReport(RktCommon):
         self.assertIn("Anggaran (Rp)", text)
         self.assertIn("JUMLAH", text)
         self.assertIn("9.000.000", text)
-        # the mark, and no signature
+        # the mark, the official who will sign with name and NIP, no date, no code
         self.assertIn("DRAFT", text)
         self.assertIn("(not signed yet)", text)
-        self.assertNotIn("NIP.", text)
-        self.assertNotIn("H. AHMAD SAUKI", text)
+        self.assertIn("H. AHMAD SAUKI", text)
+        self.assertIn("NIP. 19731114 200604 1 006", text)
+        self.assertIn("Paringin, ....", text)
+        self.assertNotIn("Verification code", text)
+        # numbered pages
+        self.assertIn("Page 1 of 1", text)
         self.assertFalse(plan.signature_id)
         self.assertFalse(self._signed_attachments(plan))
         # several plans in one print (from the list): one document each, no warning
