@@ -632,12 +632,14 @@ class RktPlan(models.Model):
 
     def copy(self, default=None):
         """An RKT is not duplicated: each year's plan runs the procedure anew."""
-        raise UserError(
-            self.env._(
-                "An RKT cannot be duplicated: create a new RKT for the next fiscal "
-                "year; its divisions fill their forms anew."
+        if not self._is_engine():
+            raise UserError(
+                self.env._(
+                    "An RKT cannot be duplicated: create a new RKT for the next "
+                    "fiscal year; its divisions fill their forms anew."
+                )
             )
-        )
+        return super().copy(default=default)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):

@@ -188,9 +188,9 @@ class RktPlanActivityMixin(models.AbstractModel):
             if activities:
                 # _action_done: action_feedback refuses RKT steps' to-dos (see
                 # mail.activity); the engine closes them once the step is taken
-                activities.with_context(clean_context(self.env.context))._action_done(
-                    feedback=feedback
-                )
+                activities.with_env(
+                    self.env(context=clean_context(self.env.context))
+                )._action_done(feedback=feedback)
 
     def _activity_cancel(self, keep_steps=None):
         """Cancel the open RKT activities of the plan and its forms (the executors'

@@ -427,7 +427,7 @@ class RktPlanForm(models.Model):
             activities.unlink()
             return
         # see rkt.plan._activity_done
-        activities.with_context(clean_context(self.env.context))._action_done(
+        activities.with_env(self.env(context=clean_context(self.env.context)))._action_done(
             feedback=feedback
         )
 
