@@ -2,6 +2,7 @@ from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 from odoo.tools import consteq
+from odoo.tools.misc import formatLang
 
 from odoo.addons.mail.controllers.mail import MailController
 
@@ -61,6 +62,19 @@ class RktPlanningController(http.Controller):
         if model == "rkt.plan.form" and record.state not in ("submitted", "correction"):
             moved_on = True
         values = {
+            "summary": request.env._(
+                "%(count)s lines, total %(amount)s",
+                count=record.line_count,
+                amount=formatLang(
+                    request.env, record.budget_total, currency_obj=plan.currency_id
+                ),
+            ),
+            "moved_on_message": request.env._(
+                "This step has moved on: %(plan)s is now at '%(step)s'. Open it to "
+                "see what it waits for.",
+                plan=plan.name,
+                step=plan.step_id.name or plan.state,
+            ),
             "record": record,
             "plan": plan,
             "decision": decision,

@@ -27,14 +27,16 @@ class MailActivity(models.Model):
     rkt_budget_total = fields.Monetary(
         string="Total Budget", compute="_compute_rkt_task", currency_field="rkt_currency_id"
     )
-    rkt_currency_id = fields.Many2one("res.currency", compute="_compute_rkt_task")
+    rkt_currency_id = fields.Many2one(
+        "res.currency", string="Currency", compute="_compute_rkt_task"
+    )
     rkt_last_note = fields.Text(string="Last Note", compute="_compute_rkt_task")
-    rkt_can_submit = fields.Boolean(compute="_compute_rkt_task")
-    rkt_can_review = fields.Boolean(compute="_compute_rkt_task")
-    rkt_can_approve = fields.Boolean(compute="_compute_rkt_task")
-    rkt_can_return = fields.Boolean(compute="_compute_rkt_task")
-    rkt_can_sign = fields.Boolean(compute="_compute_rkt_task")
-    rkt_can_complete = fields.Boolean(compute="_compute_rkt_task")
+    rkt_can_submit = fields.Boolean(string="Can Submit", compute="_compute_rkt_task")
+    rkt_can_review = fields.Boolean(string="Can Review", compute="_compute_rkt_task")
+    rkt_can_approve = fields.Boolean(string="Can Accept", compute="_compute_rkt_task")
+    rkt_can_return = fields.Boolean(string="Can Return", compute="_compute_rkt_task")
+    rkt_can_sign = fields.Boolean(string="Can Sign", compute="_compute_rkt_task")
+    rkt_can_complete = fields.Boolean(string="Can Complete", compute="_compute_rkt_task")
 
     @api.depends_context("uid")
     @api.depends("res_model", "res_id", "rkt_step_id", "rkt_round")

@@ -81,7 +81,15 @@ function openPlanToActOn() {
     return [
         ...openApp(),
         {
-            content: "The app opens on the RKT steps waiting for me",
+            content: "The app opens on my RKT tasks",
+            trigger: ".o_rkt_tasks",
+        },
+        ...openMyTasksMenu(
+            "rkt_planning.rkt_plan_menu_my",
+            "RKT Steps to Act On: the plans waiting for me"
+        ),
+        {
+            content: "The RKT steps waiting for me",
             trigger: ".o_breadcrumb:contains(RKT Steps to Act On)",
         },
         {
