@@ -56,9 +56,9 @@ class MailActivity(models.Model):
             activity.rkt_line_count = record.line_count if record else 0
             activity.rkt_budget_total = record.budget_total if record else 0.0
             activity.rkt_currency_id = plan.currency_id if plan else False
-            activity.rkt_last_note = (
-                plan.log_ids.filtered("note")[-1:].note if plan else False
-            )
+            # the last word of the log: a return's reason, else a step's output
+            last = plan.log_ids.filtered(lambda e: e.note or e.reason)[-1:] if plan else False
+            activity.rkt_last_note = last and (last.reason or last.note)
             activity.rkt_can_submit = current and is_form and record.user_can_submit
             activity.rkt_can_review = current and is_form and record.user_can_review
             activity.rkt_can_approve = current and not is_form and plan.user_can_approve

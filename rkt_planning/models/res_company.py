@@ -70,19 +70,25 @@ class ResCompany(models.Model):
         string="RKT Language",
         help="The language of the agency: the signed RKT is rendered in it, and the "
         "messages and activities of the procedure are written in it, whatever the "
-        "language of the official who acts. Empty: Indonesian when it is active, "
-        "else the acting user's language.",
+        "language of the official who acts. Empty: the signed RKT in Indonesian "
+        "when it is active, the notices in the acting user's language.",
     )
 
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
 
-    def _rkt_get_lang(self):
-        """The language of the agency (see ``rkt_lang``): its setting, else
-        Indonesian when active, else the language of the context."""
+    def _rkt_get_lang(self, document=False):
+        """The language of the agency (see ``rkt_lang``).
+
+        :param document: for the signed RKT, an Indonesian official document:
+            when the agency sets no language, Indonesian if it is active.
+            Otherwise (the procedure's notices) the language of the context.
+        """
         lang = self[:1].rkt_lang
-        return lang or self.env["res.lang"]._get_code("id_ID") or self.env.lang or "en_US"
+        if not lang and document:
+            lang = self.env["res.lang"]._get_code("id_ID")
+        return lang or self.env.lang or "en_US"
 
     @api.model
     def _rkt_activate_indonesian(self, companies):

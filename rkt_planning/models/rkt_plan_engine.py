@@ -183,7 +183,7 @@ class RktPlanEngine(models.AbstractModel):
             plan._activity_cancel()
             plan._engine_write({"round": plan.round + 1})
             plan.message_post(
-                body=self.env._(
+                body=plan.env._(
                     "Returned (tidak) at '%(step)s' to '%(target)s', round %(round)s: "
                     "%(reason)s",
                     step=step.name,
@@ -630,8 +630,6 @@ class RktPlanEngine(models.AbstractModel):
     def _complete_current_step(self, decision="done", note=False, reason=False, attachments=None):
         """Run the completion hook of the current step, log it and enter the next one."""
         self.ensure_one()
-        # its notices are written in the agency's language
-        self = self._rkt_with_agency_lang()
         step = self.step_id
         hook = getattr(self, f"_on_complete_{step.kind}", None)
         if hook:

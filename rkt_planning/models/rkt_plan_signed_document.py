@@ -263,7 +263,7 @@ class RktPlanSignedDocument(models.AbstractModel):
         HTML: the signature is recorded without a file.
         """
         self.ensure_one()
-        lang = self.company_id._rkt_get_lang()
+        lang = self.company_id._rkt_get_lang(document=True)
         plan = self.with_context(lang=lang)
         signer = plan._get_signer_employee()
         content = canonical_json(plan._get_signed_content(signer))

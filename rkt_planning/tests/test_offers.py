@@ -86,3 +86,52 @@ class TestRktOffers(RktCommon):
                 self.as_user(plan, user).copy()
         arch = self.env["rkt.plan"].get_view(view_type="form")["arch"]
         self.assertIn('duplicate="0"', arch)
+
+    def test_task_cards_offer_the_step_actions(self):
+        """My RKT Tasks: each card offers the actions its user may take now, and
+        its buttons go through the records' own checks."""
+        plan = self._make_plan()
+        self.run_to_fill(plan)
+        form = plan.form_ids[0]
+        head = form.head_employee_id.user_id
+        Activity = self.env["mail.activity"]
+        cards = self.as_user(Activity, head).search(
+            [("user_id", "=", head.id), ("rkt_step_id", "!=", False)]
+        )
+        card = cards.filtered(lambda a: a.res_id == form.id)
+        self.assertEqual(len(card), 1)
+        self.add_lines(form, head, count=2)
+        card.invalidate_recordset()
+        self.assertTrue(card.rkt_can_submit)
+        self.assertFalse(card.rkt_can_approve or card.rkt_can_sign)
+        self.assertEqual(card.rkt_line_count, 2)
+        self.assertEqual(card.rkt_budget_total, 3000000)
+        action = card.action_rkt_submit()
+        self.assertEqual((action["res_model"], action["res_id"]), ("rkt.plan.form", form.id))
+        self.assertEqual(form.state, "submitted")
+        self.assertFalse(card.exists())
+        # the secretary's decision card
+        for other in plan.form_ids - form:
+            self.fill_form(other, other.head_employee_id.user_id)
+        users = self.agency.users
+        self.complete(plan, users["team"], "Draft RKT")
+        for f in plan.form_ids:
+            self.as_user(f, f.head_employee_id.user_id).action_submit()
+        self.as_user(plan.form_ids, users["secretary"]).action_accept_form()
+        self.complete(plan, users["team"], "Draft RKT disusun")
+        secretary = users["secretary"]
+        card = self.as_user(Activity, secretary).search(
+            [("user_id", "=", secretary.id), ("res_model", "=", "rkt.plan"),
+             ("res_id", "=", plan.id), ("rkt_step_id", "=", plan.step_id.id)]
+        )
+        self.assertTrue(card.rkt_can_approve and card.rkt_can_return)
+        self.assertFalse(card.rkt_can_sign)
+        # the team's card of an earlier step offers nothing any more
+        self.assertFalse(
+            self.as_user(Activity, users["team"]).search(
+                [("user_id", "=", users["team"].id), ("res_id", "=", plan.id),
+                 ("res_model", "=", "rkt.plan")]
+            ).filtered("rkt_can_complete")
+        )
+        card.action_rkt_approve()
+        self.assertEqual(plan.step_kind, "sign")

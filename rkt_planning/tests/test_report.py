@@ -230,7 +230,9 @@ class TestRktReport(RktCommon):
             return float(match.group(1))
 
         self.assertGreater(x_min("RENCANA"), page_width * 0.2)  # centred title
-        self.assertGreater(x_min("(not"), page_width * 0.5)  # signature on the right
+        self.assertGreater(x_min("KEPALA"), page_width * 0.5)  # signature on the right
+        # the verification block stands beside the signature, on its left
+        self.assertLess(x_min("(not"), x_min("KEPALA"))
         self.assertEqual(self._page_size_mm(content), (210, 297))
 
     def test_signed_rkt_is_stored_once_and_printed_from_the_file(self):
