@@ -97,7 +97,7 @@ class RktPlanForm(models.Model):
     user_can_submit = fields.Boolean(compute="_compute_user_can")
     user_can_review = fields.Boolean(compute="_compute_user_can")
     user_can_edit_lines = fields.Boolean(
-        compute="_compute_user_can",
+        compute="_compute_user_can_edit_lines",
         help="The current user may add, change and delete the lines of this form now "
         "(the views offer only that; rkt.plan.line._check_can_edit decides).",
     )
@@ -162,9 +162,7 @@ class RktPlanForm(models.Model):
     def _compute_user_can(self):
         acting = self._get_user_division_officials()
         reviewable = self._get_reviewable_forms()
-        editable = self._get_line_editable_forms()
         for form in self:
-            form.user_can_edit_lines = form in editable
             form.user_is_head = form.head_employee_id in acting
             form.user_can_submit = (
                 form.user_is_head
@@ -172,6 +170,13 @@ class RktPlanForm(models.Model):
                 and form.plan_id.state == "in_progress"
             )
             form.user_can_review = form in reviewable
+
+    @api.depends_context("uid")
+    @api.depends("state", "head_employee_id", "plan_id.step_id", "plan_id.state")
+    def _compute_user_can_edit_lines(self):
+        editable = self._get_line_editable_forms()
+        for form in self:
+            form.user_can_edit_lines = form in editable
 
     def _search_user_is_head(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

@@ -51,6 +51,11 @@ function openMyDivisionForm() {
             "My Division Forms: the open Form RKT of my division"
         ),
         {
+            // the app opens on My RKT Tasks: wait until its cards are gone
+            content: "My Division Forms is shown",
+            trigger: ".o_breadcrumb:contains(My Division Forms)",
+        },
+        {
             content: "Open my division's form",
             trigger: ".o_kanban_record:contains(Bidang 0)",
             run: "click",
