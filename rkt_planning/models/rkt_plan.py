@@ -630,6 +630,14 @@ class RktPlan(models.Model):
                 )
         return super().write(vals)
 
+    def action_preview_draft(self):
+        """The draft RKT as a page in the app (HTML), readable on a phone: the same
+        report as the PDF, without the download."""
+        self.ensure_one()
+        action = self.env.ref("rkt_planning.action_report_rkt_plan").report_action(self)
+        action["report_type"] = "qweb-html"
+        return action
+
     def copy(self, default=None):
         """An RKT is not duplicated: each year's plan runs the procedure anew."""
         if not self._is_engine():

@@ -135,3 +135,21 @@ class TestRktOffers(RktCommon):
         )
         card.action_rkt_approve()
         self.assertEqual(plan.step_kind, "sign")
+
+    def test_draft_preview_and_template_sheet(self):
+        """The draft RKT previews as a page (no download); a template SOP's sheet
+        prints no logo of the current company."""
+        plan = self._make_plan()
+        self.run_to_decision(plan)
+        secretary = self.agency.users["secretary"]
+        action = self.as_user(plan, secretary).action_preview_draft()
+        self.assertEqual(action["report_type"], "qweb-html")
+        html, _format = (
+            self.env["ir.actions.report"]
+            .with_user(secretary)
+            .with_context(allowed_company_ids=secretary.company_ids.ids)
+            ._render_qweb_html(action["report_name"], plan.ids)
+        )
+        self.assertIn(plan.line_ids[0].indicator, html.decode())
+        report = self.env["report.rkt_planning.report_rkt_sop"]
+        self.assertFalse(report._get_identity(self.sop)["logo"])
