@@ -57,8 +57,8 @@ class MailActivity(models.Model):
             activity.rkt_budget_total = record.budget_total if record else 0.0
             activity.rkt_currency_id = plan.currency_id if plan else False
             # the last word of the log: a return's reason, else a step's output
-            last = plan.log_ids.filtered(lambda e: e.note or e.reason)[-1:] if plan else False
-            activity.rkt_last_note = last and (last.reason or last.note)
+            last = plan.log_ids.filtered(lambda e: e.note or e.reason)[-1:]
+            activity.rkt_last_note = (last.reason or last.note) if last else False
             activity.rkt_can_submit = current and is_form and record.user_can_submit
             activity.rkt_can_review = current and is_form and record.user_can_review
             activity.rkt_can_approve = current and not is_form and plan.user_can_approve
