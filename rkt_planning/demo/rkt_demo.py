@@ -354,10 +354,62 @@ DEMO_PLANS = {
 DEMO_ESIGN_PASSPHRASE = "rkt-demo-tte"
 DEMO_ESIGN_AGENCY = "dinkes"
 
+# The demo speaks Indonesian from the first screen: its language, time zone and
+# landing screen.
+DEMO_LANG = "id_ID"
+DEMO_TZ = "Asia/Makassar"
+DEMO_HOME_ACTION = "rkt_planning.mail_activity_action_rkt_my"
+
+
+# The health office sheet as extracted keeps its errors in the template (the
+# sheet verbatim); the demo agency's own copy of it reads as the sheet meant.
+DINKES_SOP_CORRECTIONS = {
+    "role_team_name": "Tim",
+    "role_planner_name": "Kasubbag Program",
+    "approver_rank": "Pembina Tk. I (IV/b)",
+}
+DINKES_STEP_CORRECTIONS = {
+    "Menonormasi dan Menandatangani RKT": "Menerima dan Menandatangani RKT",
+}
+
 
 def create_demo_plans(env):
-    """Build the demo plans that do not exist yet (see the module's docstring)."""
-    RktDemoBuilder(env).create_demo_plans()
+    """Set up the demo users and the demo agency's SOP, then build the demo plans
+    that do not exist yet (see the module's docstring), in Indonesian."""
+    setup_demo_users(env)
+    correct_demo_sop(env)
+    RktDemoBuilder(env(context=dict(env.context, lang=DEMO_LANG))).create_demo_plans()
+
+
+def correct_demo_sop(env):
+    """The Dinas Kesehatan demo agency's copy of its SOP, with the wording of the
+    sheet corrected (the template keeps the sheet verbatim)."""
+    company = env.ref("rkt_planning.res_company_dinkes_demo")
+    sop = env.ref("rkt_planning.rkt_sop_dinkes_balangan")._get_agency_copy(company)
+    sop.write(DINKES_SOP_CORRECTIONS)
+    for step in sop.step_ids:
+        if step.name in DINKES_STEP_CORRECTIONS:
+            step.name = DINKES_STEP_CORRECTIONS[step.name]
+    return sop
+
+
+def setup_demo_users(env):
+    """Indonesian from the first screen: activate Indonesian with the translations
+    of the installed modules, make it the language of the demo agencies and of
+    their users, who work in WITA and land on their RKT tasks."""
+    companies = env.ref("rkt_planning.res_company_dinkes_demo") | env.ref(
+        "rkt_planning.res_company_bkpsdm_demo"
+    )
+    env["res.company"]._rkt_activate_indonesian(companies)
+    users = env["res.users"].browse(
+        env["ir.model.data"]
+        .search([("module", "=", "rkt_planning"), ("model", "=", "res.users")])
+        .mapped("res_id")
+    )
+    users.write(
+        {"lang": DEMO_LANG, "tz": DEMO_TZ, "action_id": env.ref(DEMO_HOME_ACTION).id}
+    )
+    return users
 
 
 class RktDemoBuilder:
@@ -392,9 +444,10 @@ class RktDemoBuilder:
         return {
             "prefix": prefix,
             "company": ref(f"res_company_{prefix}_demo"),
+            # the agency's own copy of its SOP (see correct_demo_sop)
             "sop": ref(
                 "rkt_sop_dinkes_balangan" if prefix == "dinkes" else "rkt_sop_bkpsdm_balangan"
-            ),
+            )._get_agency_copy(ref(f"res_company_{prefix}_demo")),
             "users": users,
             "sekretariat": ref(f"hr_department_{prefix}_sekretariat_demo"),
             "kasubbag": ref(f"hr_employee_{prefix}_kasubbag_demo"),

@@ -1,5 +1,7 @@
+import functools
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 
 REQUIRED_LINE_FIELDS = ("indicator", "target", "uom")
@@ -106,6 +108,15 @@ class RktPlanLine(models.Model):
                     )
                 )
 
+    def _check_access(self, operation):
+        """A refused change of lines says, in the addon's words, who may change
+        them (instead of the record rules' generic message)."""
+        result = super()._check_access(operation)
+        if result and operation != "read":
+            forbidden = result[0]
+            return forbidden, functools.partial(self._rkt_make_access_error, forbidden)
+        return result
+
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
@@ -157,6 +168,23 @@ class RktPlanLine(models.Model):
                     plan=line.plan_id.name,
                 )
             )
+
+    def _rkt_make_access_error(self, forbidden):
+        # sudo: the names of the divisions refused, in the user's own agencies only
+        divisions = (
+            forbidden.sudo()
+            .filtered(lambda line: line.company_id in self.env.companies)
+            .form_id.department_id
+        )
+        return AccessError(
+            self.env._(
+                "You may not change these RKT lines (%(divisions)s). A division head "
+                "changes only the lines of their own division, while its form is "
+                "open; the team, the planning head and the secretary change lines at "
+                "the steps they execute.",
+                divisions=", ".join(divisions.mapped("name")) or "-",
+            )
+        )
 
     @api.model
     def _get_stats_by(self, field_name, records):

@@ -13,3 +13,5 @@ from . import test_access_matrix
 from . import test_signature
 from . import test_esign
 from . import test_concurrency
+from . import test_offers
+from . import test_decide_links
