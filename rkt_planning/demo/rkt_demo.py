@@ -361,36 +361,13 @@ DEMO_TZ = "Asia/Makassar"
 DEMO_HOME_ACTION = "rkt_planning.mail_activity_action_rkt_my"
 
 
-# The health office sheet as extracted keeps its errors in the template (the
-# sheet verbatim); the demo agency's own copy of it reads as the sheet meant.
-DINKES_SOP_CORRECTIONS = {
-    "role_team_name": "Tim",
-    "role_planner_name": "Kasubbag Program",
-    "approver_rank": "Pembina Tk. I (IV/b)",
-}
-DINKES_STEP_CORRECTIONS = {
-    "Menonormasi dan Menandatangani RKT": "Menerima dan Menandatangani RKT",
-}
-
-
 def create_demo_plans(env):
-    """Set up the demo users and the demo agency's SOP, then build the demo plans
-    that do not exist yet (see the module's docstring), in Indonesian."""
+    """Set up the demo users, then build the demo plans that do not exist yet (see
+    the module's docstring), in Indonesian.  The demo agencies run on their own
+    copies of the templates, whose wording the templates correct
+    (``rkt.sop.copy_corrections``)."""
     setup_demo_users(env)
-    correct_demo_sop(env)
     RktDemoBuilder(env(context=dict(env.context, lang=DEMO_LANG))).create_demo_plans()
-
-
-def correct_demo_sop(env):
-    """The Dinas Kesehatan demo agency's copy of its SOP, with the wording of the
-    sheet corrected (the template keeps the sheet verbatim)."""
-    company = env.ref("rkt_planning.res_company_dinkes_demo")
-    sop = env.ref("rkt_planning.rkt_sop_dinkes_balangan")._get_agency_copy(company)
-    sop.write(DINKES_SOP_CORRECTIONS)
-    for step in sop.step_ids:
-        if step.name in DINKES_STEP_CORRECTIONS:
-            step.name = DINKES_STEP_CORRECTIONS[step.name]
-    return sop
 
 
 def setup_demo_users(env):
@@ -444,7 +421,7 @@ class RktDemoBuilder:
         return {
             "prefix": prefix,
             "company": ref(f"res_company_{prefix}_demo"),
-            # the agency's own copy of its SOP (see correct_demo_sop)
+            # the agency's own copy of its SOP (corrected: rkt.sop.copy_corrections)
             "sop": ref(
                 "rkt_sop_dinkes_balangan" if prefix == "dinkes" else "rkt_sop_bkpsdm_balangan"
             )._get_agency_copy(ref(f"res_company_{prefix}_demo")),
