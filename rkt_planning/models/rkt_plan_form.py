@@ -1,5 +1,7 @@
 import functools
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import clean_context
@@ -236,7 +238,7 @@ class RktPlanForm(models.Model):
         # the notices are written in the agency's language
         notices = self._rkt_with_agency_lang()
         for form in notices:
-            form.message_post(body=notices.env._("Form submitted."))
+            form._post_submitted(notices.env._("Form submitted."))
         notices._activity_close(feedback=notices.env._("Form submitted."))
         # the last submission completes the fill (and collect) step by itself, as
         # the SOP says: the engine writes the plan (_engine_write), the log names
@@ -318,6 +320,30 @@ class RktPlanForm(models.Model):
                 {"actions": actions, "active": True, "has_button_access": True},
             )
         ] + groups
+
+    def _post_submitted(self, text):
+        """Note the submission in the form's chatter.  When it waits for a review
+        (a correction resubmitted at the correction step), its reviewers are told, in their inbox or by
+        e-mail, with the buttons that accept or return it (the e-mail's come from
+        ``_notify_get_recipients_groups``)."""
+        self.ensure_one()
+        plan = self.plan_id
+        # the corrections' review (the team collects the first submissions itself)
+        actions = self._rkt_get_decision_actions() if plan.step_kind == "correction" else []
+        reviewers = (
+            plan._get_role_users(plan._get_form_reviewer_roles()) if actions else False
+        )
+        if not reviewers:
+            self.message_post(body=text)
+            return
+        buttons = Markup(" ").join(
+            Markup('<a href="%s" class="btn btn-primary">%s</a>') % (action["url"], action["title"])
+            for action in actions
+        )
+        self.message_post(
+            body=Markup("<p>%s</p><p>%s</p>") % (text, buttons),
+            partner_ids=reviewers.partner_id.ids,
+        )
 
     def _rkt_get_decision_actions(self):
         """The buttons of this form's notices for its reviewers, while it waits

@@ -93,10 +93,33 @@ class TestRktDecideLinks(HttpCase, RktCommon):
         self.complete(plan, self.agency.users["team"], "Draft RKT")
         self.assertEqual(plan.step_kind, "correction")
         form = plan.form_ids[0]
+        secretary = self.agency.users["secretary"]
+        secretary.notification_type = "email"
+        earlier_messages = form.message_ids
         self.as_user(form, form.head_employee_id.user_id).action_submit()
         links = self._links(form)
         self.assertEqual(set(links), {"accept", "return"})
-        secretary = self.agency.users["secretary"]
+        # the reviewers are told: the notice names them and carries the buttons,
+        # in the inbox (its body) and in the e-mail (the layout's buttons)
+        form.invalidate_recordset(["message_ids"])
+        notice = form.message_ids.filtered(lambda m: secretary.partner_id in m.partner_ids)
+        self.assertEqual(len(notice), 1)
+        reviewers = plan._get_role_users(plan._get_form_reviewer_roles())
+        self.assertEqual(notice.partner_ids, reviewers.partner_id)
+        self.assertIn(links["accept"].replace("&", "&amp;"), notice.body)
+        notification = notice.notification_ids.filtered(
+            lambda n: n.res_partner_id == secretary.partner_id
+        )
+        self.assertEqual(notification.notification_type, "email")
+        groups = form._notify_get_recipients_groups(notice, "Form RKT")
+        reviewer_group = [group for group in groups if group[0] == "rkt_reviewers"]
+        self.assertEqual(
+            {action["url"] for action in reviewer_group[0][2]["actions"]}, set(links.values())
+        )
+        # the first submission, at the fill step, waited for no review: no buttons
+        self.assertFalse(
+            earlier_messages.filtered(lambda m: "/rkt/decide" in (m.body or ""))
+        )
         self._open(links["accept"], secretary, post={})
         form.invalidate_recordset()
         self.assertEqual(form.state, "accepted")

@@ -19,7 +19,9 @@ STEP_QUERIES = {
     "submit_form": 55,
     "compile": 152,
     "compile_done": 172,
-    "resubmit": 43,
+    # + the notice to the reviewers, with the buttons that accept or return the
+    # form (issue 16): each is told by e-mail or in their inbox
+    "resubmit": 82,
     "accept_form": 22,
     "correction_done": 174,
     "drafting_done": 116,
