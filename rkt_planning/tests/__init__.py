@@ -12,3 +12,4 @@ from . import test_trust
 from . import test_access_matrix
 from . import test_signature
 from . import test_concurrency
+from . import test_renstra
