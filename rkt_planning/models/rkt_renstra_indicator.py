@@ -56,7 +56,7 @@ class RktRenstraIndicator(models.Model):
     )
     program_id = fields.Many2one(
         "rkt.renstra.program",
-        string="Programme / Activity",
+        string="Programme or Activity",
         index=True,
         ondelete="restrict",
         domain="[('objective_id', '=', objective_id)]",

@@ -291,7 +291,7 @@ class TestRktRenstraPrefill(RktRenstraCommon):
         with self.assertRaisesRegex(UserError, "change only through the workflow"):
             self.add_lines(self.form0, self.head0, count=1, renstra_indicator_id=indicator.id)
         # another agency's indicator is refused even to the engine
-        other = self._make_agency("Dinas Lain", "dl", divisions=1)
+        other = self._make_agency("Dinas Lain", "dl", divisions=2)
         other_renstra = self._make_renstra(other)
         with self.assertRaisesRegex(
             ValidationError, "may only be linked"
@@ -357,7 +357,7 @@ class TestRktRenstraAccess(RktRenstraCommon):
         self.assertEqual(self.renstra.indicator_ids[0].target_y3, "99")
 
     def test_other_agency_cannot_read(self):
-        other = self._make_agency("Badan Lain", "bl", divisions=1)
+        other = self._make_agency("Badan Lain", "bl", divisions=2)
         for user in (other.users["manager"], other.division_users[0]):
             for model in ("rkt.renstra", "rkt.renstra.indicator", "rkt.renstra.program"):
                 records = self.as_user(self.env[model], user)
@@ -429,7 +429,7 @@ class TestRktRenstraImport(RktRenstraCommon):
         header = [
             "Strategic Objective", "Code", "Performance Indicator", "Unit", "Baseline",
             "Target Year 1", "Target Year 2", "Target Year 3", "Target Year 4", "Target Year 5",
-            "IKU", "Division", "Programme / Activity", "Formula", "Data Source",
+            "IKU", "Division", "Programme or Activity", "Formula", "Data Source",
         ]
         department = self.agency.departments[2]
         rows = [
