@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import format_amount
 
 
 REQUIRED_LINE_FIELDS = ("indicator", "target", "uom")
@@ -254,7 +255,9 @@ class RktPlanLine(models.Model):
                         indicator=line.indicator or "",
                         division=line.department_id.name or "-",
                         target=line.renstra_target or "-",
-                        budget=line.renstra_budget,
+                        budget=format_amount(
+                            self.env, line.renstra_budget, line.currency_id
+                        ) if line.currency_id else line.renstra_budget,
                         year=line.year,
                     )
                 )

@@ -296,7 +296,12 @@ class TestRktRenstraPrefill(RktRenstraCommon):
         with self.assertRaisesRegex(
             ValidationError, "may only be linked"
         ), self.env.cr.savepoint():
-            line.sudo().renstra_indicator_id = other_renstra.indicator_ids[0]
+            line.sudo().write(
+                {
+                    "renstra_indicator_id": other_renstra.indicator_ids[0].id,
+                    "deviation_reason": "-",
+                }
+            )
 
     def test_prefill_once_per_indicator(self):
         """A form that opens again (a 'tidak' back to the fill step) is not filled
