@@ -185,12 +185,10 @@ class RktPlanLine(models.Model):
         "opened (set by the RKT, not by hand).",
     )
     renstra_target = fields.Char(
-        string="Renstra Target",
         compute="_compute_renstra_values",
         help="The Renstra's target of this fiscal year for the linked indicator.",
     )
     renstra_budget = fields.Monetary(
-        string="Renstra Budget",
         currency_field="currency_id",
         compute="_compute_renstra_values",
         help="The Renstra's indicative budget of this fiscal year for the programme "

@@ -269,6 +269,9 @@ class RktRenstra(models.Model):
             "context": {"default_renstra_id": self.id, "rkt_renstra_id": self.id},
         }
 
+    def action_view_goals(self):
+        return self._get_part_action("rkt.renstra.goal", self.env._("Goals"))
+
     def action_view_indicators(self):
         return self._get_part_action("rkt.renstra.indicator", self.env._("Indicators"))
 

@@ -45,7 +45,7 @@ class RktRenstraIndicator(models.Model):
         string="IKU", help="A key performance indicator (Indikator Kinerja Utama)."
     )
     formula = fields.Text(help="How the indicator is computed.")
-    data_source = fields.Char(string="Data Source")
+    data_source = fields.Char()
     department_id = fields.Many2one(
         "hr.department",
         string="Division",
