@@ -4,7 +4,7 @@ import openpyxl
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 
 from .common import RktCommon
 
@@ -310,6 +310,28 @@ class TestRktRenstraPrefill(RktRenstraCommon):
         self.form0._renstra_prefill()
         self.assertEqual(len(self.form0.line_ids), count)
 
+    def test_secretary_sees_reason_at_correction(self):
+        line = self.as_user(
+            self.form0.line_ids.filtered(lambda l: l.indicator == "Indikator A div0"),
+            self.head0,
+        )
+        line.write({"target": "80", "target_value": 80, "deviation_reason": "Target dinaikkan."})
+        for form in self.plan.form_ids:
+            head = form.head_employee_id.user_id
+            if not form.line_ids:
+                self.add_lines(form, head, count=1)
+            self.as_user(form, head).action_submit()
+        self.complete(self.plan, self.agency.users["team"], "Draft RKT")
+        self.assertEqual(self.plan.step_kind, "correction")
+        secretary_line = self.as_user(line, self.agency.users["secretary"])
+        self.assertRecordValues(
+            secretary_line,
+            [{"deviation_reason": "Target dinaikkan.", "is_renstra_deviation": True, "renstra_target": "73"}],
+        )
+        # the secretary corrects it back to the Renstra: no reason needed any more
+        secretary_line.write({"target": "73", "deviation_reason": False})
+        self.assertFalse(secretary_line.is_renstra_deviation)
+
     def test_used_renstra_frozen_and_revised(self):
         manager = self.agency.users["manager"]
         renstra = self.as_user(self.renstra, manager)
@@ -460,3 +482,25 @@ class TestRktRenstraImport(RktRenstraCommon):
         )
         self.assertFalse(result["ids"])
         self.assertIn("nomenclature", result["messages"][0]["message"])
+
+
+@tagged("post_install", "-at_install", "rkt_renstra")
+class TestRktRenstraDemo(TransactionCase):
+    """With demo data: the Renstra 2025-2029 of Dinas Kesehatan pre-fills the
+    forms of its demo RKTs; the line typed by hand is flagged."""
+
+    def test_demo_forms_drawn_from_renstra(self):
+        renstra = self.env.ref("rkt_planning.rkt_renstra_dinkes_demo", raise_if_not_found=False)
+        if not renstra:
+            self.skipTest("installed without demo data")
+        plan = self.env.ref("rkt_planning.rkt_plan_dinkes_filling_demo")
+        self.assertEqual(plan.renstra_id, renstra)
+        for form in plan.form_ids:
+            owned = renstra.indicator_ids.filtered(lambda i, f=form: i.department_id == f.department_id)
+            self.assertTrue(owned, form.department_id.name)
+            self.assertEqual(form.line_ids.renstra_indicator_id, owned, form.department_id.name)
+            for line in form.line_ids.filtered("renstra_indicator_id"):
+                self.assertEqual(line.target, line.renstra_indicator_id._get_target(plan.year))
+        unlinked = plan.line_ids.filtered("is_renstra_unlinked")
+        self.assertEqual(len(unlinked), 1)
+        self.assertIn("ibu hamil", unlinked.indicator)
