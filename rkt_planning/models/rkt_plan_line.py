@@ -235,11 +235,13 @@ class RktPlanLine(models.Model):
         if not indicator:
             return False
         target = (indicator._get_target(self.year) or "").strip()
-        budget = indicator.program_id._get_budget(self.year) if indicator.program_id else 0.0
+        if (self.target or "").strip() != target:
+            return True
+        if not indicator.program_id:
+            return False  # no indicative budget in the Renstra to depart from
         currency = self.currency_id or self.env.company.currency_id
-        return (self.target or "").strip() != target or bool(
-            currency.compare_amounts(self.budget, budget)
-        )
+        budget = indicator.program_id._get_budget(self.year)
+        return bool(currency.compare_amounts(self.budget, budget))
 
     @api.constrains("target", "budget", "deviation_reason", "renstra_indicator_id")
     def _check_renstra_deviation(self):

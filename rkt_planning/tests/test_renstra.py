@@ -268,6 +268,13 @@ class TestRktRenstraPrefill(RktRenstraCommon):
         # back to the Renstra's values: no reason needed
         line.write({"budget": 3_000_000, "deviation_reason": False})
         self.assertFalse(line.is_renstra_deviation)
+        # an indicator without programme has no budget to depart from
+        other = self.as_user(
+            self.form0.line_ids.filtered(lambda l: l.indicator == "Indikator B div0"),
+            self.head0,
+        )
+        other.budget = 500_000
+        self.assertFalse(other.is_renstra_deviation)
 
     def test_unlinked_line_flagged(self):
         line = self.add_lines(self.form0, self.head0, count=1)
