@@ -214,6 +214,18 @@ class TestRktRenstraPrefill(RktRenstraCommon):
         self.assertEqual(self.plan.renstra_id, self.renstra)
         self.assertTrue(self.renstra.is_used)
 
+    def test_plan_renstra_draft_only(self):
+        """Like the officials: only on a draft, by an RKT manager or the head."""
+        manager = self.agency.users["manager"]
+        with self.assertRaisesRegex(UserError, "cannot change once the procedure has started"):
+            self.as_user(self.plan, manager).renstra_id = False
+        draft = self._make_plan(year=2028)
+        self.assertEqual(draft.renstra_id, self.renstra)
+        with self.assertRaises(UserError):
+            self.as_user(draft, self.agency.users["planner"]).renstra_id = False
+        self.as_user(draft, manager).renstra_id = False
+        self.assertFalse(draft.renstra_id)
+
     def test_each_division_gets_exactly_its_indicators(self):
         by_department = {
             form.department_id: sorted(form.line_ids.mapped("indicator"))
