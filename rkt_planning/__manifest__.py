@@ -45,6 +45,7 @@
         "views/res_config_settings_views.xml",
         "views/hr_employee_views.xml",
         "views/rkt_planning_menus.xml",
+        "views/rkt_renstra_views.xml",
         "views/rkt_plan_signature_views.xml",
         "views/rkt_verify_templates.xml",
         "views/rkt_plan_decide_templates.xml",
@@ -58,6 +59,7 @@
         "demo/resource_calendar_leaves_demo.xml",
         "demo/res_users_demo.xml",
         "demo/hr_demo.xml",
+        "demo/rkt_renstra_demo.xml",
     ],
     # builds the demo plans (demo/rkt_demo.py) when installed with demo data
     "post_init_hook": "post_init_hook",

@@ -27,6 +27,8 @@ from datetime import timedelta
 
 from odoo import fields
 
+from .rkt_renstra_demo import skip_prefilled
+
 _logger = logging.getLogger(__name__)
 
 # The programmes and activities (Program / Kegiatan) the demo lines serve.
@@ -495,7 +497,7 @@ class RktDemoBuilder:
     def _demo_fill(self, form, agency, offset, submit=True):
         user = form.head_employee_id.user_id
         self._as(self.env["rkt.plan.line"], user).create(
-            self._demo_line_vals(form, agency, offset)
+            skip_prefilled(form, self._demo_line_vals(form, agency, offset))
         )
         if submit:
             self._as(form, user).action_submit()

@@ -31,6 +31,7 @@ OFFICIAL_FIELDS = {
     "planner_employee_id",
     "team_employee_ids",
     "form_ids",
+    "renstra_id",
 }
 # What defines a plan and its people: editable until the procedure starts.
 DRAFT_ONLY_FIELDS = OFFICIAL_FIELDS | {"year"}
@@ -203,6 +204,21 @@ class RktPlan(models.Model):
         index=True,
         help="The first version of the plan's SOP: one plan per agency, year and SOP.",
     )
+    renstra_id = fields.Many2one(
+        "rkt.renstra",
+        string="Renstra",
+        compute="_compute_renstra_id",
+        store=True,
+        readonly=False,
+        index=True,
+        check_company=True,
+        domain="[('company_id', '=', company_id), ('year_start', '<=', year), "
+        "('year_end', '>=', year)]",
+        help="The agency's Renstra this RKT is drawn from: when the division forms "
+        "open, each is pre-filled with the Renstra indicators its division owns, "
+        "with this year's target, programme and budget. By default the agency's "
+        "active Renstra whose period covers the year.",
+    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -354,6 +370,14 @@ class RktPlan(models.Model):
     # ------------------------------------------------------------------
     # Computes, searches and group expansion
     # ------------------------------------------------------------------
+
+    @api.depends("company_id", "year")
+    def _compute_renstra_id(self):
+        for plan in self:
+            if plan.state == "draft" or not plan.renstra_id:
+                plan.renstra_id = self.env["rkt.renstra"]._find_for_year(
+                    plan.company_id, plan.year
+                )
 
     @api.depends("sop_id")
     def _compute_sop_root_id(self):
@@ -549,6 +573,20 @@ class RktPlan(models.Model):
                 raise ValidationError(
                     self.env._(
                         "The fiscal year %(year)s is not valid.", year=plan.year
+                    )
+                )
+
+    @api.constrains("renstra_id", "year")
+    def _check_renstra_year(self):
+        for plan in self.filtered("renstra_id"):
+            if not plan.renstra_id._get_year_index(plan.year):
+                raise ValidationError(
+                    self.env._(
+                        "Renstra %(renstra)s does not cover the fiscal year %(year)s "
+                        "of RKT %(plan)s.",
+                        renstra=plan.renstra_id.display_name,
+                        year=plan.year,
+                        plan=plan.name,
                     )
                 )
 

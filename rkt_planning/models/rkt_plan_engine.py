@@ -687,6 +687,7 @@ class RktPlanEngine(models.AbstractModel):
         # every division fills again, also when a 'tidak' returns the plan here
         forms = self.form_ids
         forms._set_state("to_fill", deadline=self.step_deadline)
+        forms._renstra_prefill()
         forms._activity_schedule_division()
         self._check_forms_done()
 

@@ -517,3 +517,41 @@ class RktPlanForm(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         return activities
+
+    # ------------------------------------------------------------------
+    # Renstra: the forms drawn from it
+    # ------------------------------------------------------------------
+
+    def _renstra_prefill(self):
+        """Pre-fill each form with a line per indicator of the plan's Renstra that
+        its division owns and the form has not yet: the year's target, the
+        programme / activity / sub-activity and their budget.  Called by the engine
+        when the forms open (``_on_enter_fill``), after the transition's check; the
+        lines are the engine's (``_engine``), and only it sets their Renstra link.
+        """
+        vals_list = []
+        for form in self:
+            renstra = form.plan_id.renstra_id
+            if not renstra:
+                continue
+            year = form.plan_id.year
+            # sudo: the engine reads the Renstra whoever's action opens the forms
+            indicators = (
+                self.env["rkt.renstra.indicator"]
+                .sudo()
+                .search(
+                    [
+                        ("renstra_id", "=", renstra.id),
+                        ("department_id", "=", form.department_id.id),
+                    ]
+                )
+            )
+            indicators -= form.line_ids.renstra_indicator_id.sudo()
+            for indicator in indicators:
+                vals_list.append(
+                    self.env["rkt.plan.line"]._prepare_renstra_line_vals(form, indicator, year)
+                )
+        if vals_list:
+            # sudo: the engine's lines, created after the transition's check
+            # whoever's action opens the forms (the head may not create lines)
+            self.env["rkt.plan.line"].sudo()._engine().create(vals_list)

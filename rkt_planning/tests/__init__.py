@@ -15,3 +15,4 @@ from . import test_esign
 from . import test_concurrency
 from . import test_offers
 from . import test_decide_links
+from . import test_renstra
