@@ -69,6 +69,8 @@ PLAN_COLUMNS = {
     (True, False): [4, 15, 19, 8, 8, 16, 15, 15],
     (True, True): [4, 14, 17, 7, 7, 14, 13, 13, 11],
 }
+# The width (percent) of the Renstra code column, when the agency prints it.
+RENSTRA_COLUMN = 7
 # What comes before the table on the first page, and the signature, px.
 LETTERHEAD_PX = 175
 TITLE_PX = 95
@@ -296,6 +298,16 @@ class ReportRktPlan(models.AbstractModel):
         has_program = self._has_program(lines)
         has_budget = any(line.budget for line in lines)
         widths = PLAN_COLUMNS[(has_program, has_budget)]
+        # the Renstra code of each line's indicator, where the agency prints it:
+        # a column after the indicator, its width taken from the objective's and
+        # the indicator's
+        has_renstra = bool(
+            plan.company_id.rkt_print_renstra_refs
+            and "renstra_indicator_id" in lines._fields
+            and lines.renstra_indicator_id
+        )
+        if has_renstra:
+            widths = [widths[0], widths[1] - 4, widths[2] - 3, RENSTRA_COLUMN, *widths[3:]]
         table_px, page_px = self._get_page_box(
             "rkt_planning.action_report_rkt_plan", plan.company_id, landscape
         )
@@ -307,13 +319,6 @@ class ReportRktPlan(models.AbstractModel):
             first = not objective or objective != previous
             if first:
                 number += 1
-            cells = [
-                str(number),
-                objective,
-                line.indicator,
-                line.target,
-                line.uom,
-            ]
             row = {
                 "line": line,
                 "number": number,
@@ -321,6 +326,11 @@ class ReportRktPlan(models.AbstractModel):
                 "first": first,
                 "budget": format_amount_id(line.budget) if line.budget else "",
             }
+            cells = [str(number), objective, line.indicator]
+            if has_renstra:
+                row["renstra"] = line.renstra_indicator_id.code or ""
+                cells.append(row["renstra"])
+            cells += [line.target, line.uom]
             if has_program:
                 row["program"] = self._join_code(line.program_code, line.program_name)
                 row["activity"] = self._join_code(line.activity_code, line.activity_name)
@@ -333,7 +343,10 @@ class ReportRktPlan(models.AbstractModel):
             row["height"] = self._estimate_row(cells, widths, table_px)
             rows.append(row)
             previous = objective
-        header = ["No", "Sasaran Strategis", "Indikator Kinerja", "Target", "Satuan"]
+        header = ["No", "Sasaran Strategis", "Indikator Kinerja"]
+        if has_renstra:
+            header.append("Kode Renstra")
+        header += ["Target", "Satuan"]
         if has_program:
             header += ["Program", "Kegiatan", "Sub Kegiatan"]
         if has_budget:
@@ -371,6 +384,7 @@ class ReportRktPlan(models.AbstractModel):
             "widths": widths,
             "has_program": has_program,
             "has_budget": has_budget,
+            "has_renstra": has_renstra,
             "columns": len(widths),
             "total": format_amount_id(sum(lines.mapped("budget"))),
         }

@@ -64,6 +64,11 @@ class ResCompany(models.Model):
         required=True,
         help="The paper the RKT and the SOP sheets of this agency are printed on.",
     )
+    rkt_print_renstra_refs = fields.Boolean(
+        string="Print Renstra References",
+        help="The printed RKT has a column with the Renstra code of each line's "
+        "indicator (lines drawn from the Renstra).",
+    )
     # -- electronic signature (TTE) of the signed RKT --
     rkt_esign_provider = fields.Selection(
         [

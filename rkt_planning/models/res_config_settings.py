@@ -38,6 +38,9 @@ class ResConfigSettings(models.TransientModel):
     rkt_paper_size = fields.Selection(
         related="company_id.rkt_paper_size", readonly=False
     )
+    rkt_print_renstra_refs = fields.Boolean(
+        related="company_id.rkt_print_renstra_refs", readonly=False
+    )
     rkt_esign_provider = fields.Selection(
         related="company_id.rkt_esign_provider", readonly=False
     )

@@ -78,6 +78,7 @@ class RktRenstraCommon(RktCommon):
                 {
                     "objective_id": objectives[0].id,
                     "name": "Indikator A div0",
+                    "code": "IK1.1",
                     "uom": "%",
                     "is_iku": True,
                     "department_id": departments[0].id,
@@ -263,6 +264,30 @@ class TestRktRenstraPrefill(RktRenstraCommon):
             ],
         )
         self.assertEqual(line.renstra_indicator_id.name, "Indikator A div0")
+
+    def test_printed_renstra_references_when_the_agency_asks(self):
+        """The RKT prints a column with each line's Renstra code where the agency
+        enables it in the settings; not otherwise."""
+        report = self.env["report.rkt_planning.report_rkt_plan"]
+        table = report._get_table(self.plan)
+        self.assertFalse(table["has_renstra"])
+        self.agency.company.rkt_print_renstra_refs = True
+        table = report._get_table(self.plan)
+        self.assertTrue(table["has_renstra"])
+        self.assertEqual(sum(table["widths"]), 100)
+        self.assertEqual(len(table["widths"]), table["columns"])
+        rows = [row for page in table["pages"] for row in page]
+        codes = {row["line"].indicator: row["renstra"] for row in rows}
+        indicator = self.form0.line_ids.filtered(
+            lambda l: l.indicator == "Indikator A div0"
+        ).renstra_indicator_id
+        self.assertTrue(indicator.code)
+        self.assertEqual(codes["Indikator A div0"], indicator.code)
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "rkt_planning.action_report_rkt_plan", self.plan.ids
+        )[0].decode()
+        self.assertIn("Kode Renstra", html)
+        self.assertIn(indicator.code, html)
 
     def test_deviation_needs_reason(self):
         line = self.as_user(
