@@ -76,7 +76,9 @@ class ReportRktPk(models.AbstractModel):
             "place": company.rkt_signing_place or company.city or "",
             "date": format_date_id(date) if date else "",
             "signed": pk.state in ("signed", "archived"),
-            "code": pk.signature_id._get_verify_code() if pk.signature_id else "",
+            "code": pk._get_printed_signature()._get_verify_code()
+            if pk._get_printed_signature()
+            else "",
         }
 
     @api.model
@@ -85,21 +87,24 @@ class ReportRktPk(models.AbstractModel):
         printed once for its indicators), and the programmes with their budgets
         and the total."""
         targets = []
-        previous = None
         number = 0
         for line in pk.line_ids:
             objective = line.strategic_objective or ""
-            show = not targets or objective != previous
-            number += show
-            targets.append(
+            if targets and objective == targets[-1]["group_objective"]:
+                targets[-1]["group_head"]["rowspan"] += 1
+                row = {"rowspan": 0}
+            else:
+                number += 1
+                row = {"rowspan": 1, "number": number, "objective": objective}
+            row.update(
                 {
-                    "number": number if show else "",
-                    "objective": objective if show else "",
+                    "group_objective": objective,
                     "indicator": line.indicator or "",
                     "target": " ".join(p for p in (line.target, line.uom) if p),
                 }
             )
-            previous = objective
+            row["group_head"] = row if row["rowspan"] else targets[-1]["group_head"]
+            targets.append(row)
         programs = {}
         for line in pk.line_ids:
             if not (line.program_code or line.program_name or line.budget):

@@ -49,6 +49,10 @@ PK_ENGINE_FIELDS = (
     "signature_id",
 )
 PK_REPORT = "rkt_planning.action_report_rkt_pk"
+# While the engine renders the PK it is recording, the context holds the signature
+# about to be recorded (an in-memory ``rkt.pk.signature``): the report prints its
+# verification code.  A recordset is no JSON value: no RPC call can put one there.
+PK_SIGNING_CONTEXT_KEY = "rkt_planning_pk_signing"
 
 
 class RktPk(models.Model):
@@ -362,6 +366,20 @@ class RktPk(models.Model):
         employee = employees.filtered(lambda e: e.company_id == self.company_id)[:1]
         return employee or employees[:1] or official, delegation.kind or "own"
 
+    def _get_printed_signature(self):
+        """The signature whose code the report prints: the one being recorded
+        while the engine renders the PK, else the PK's signature record."""
+        self.ensure_one()
+        pending = self.env.context.get(PK_SIGNING_CONTEXT_KEY)
+        if (
+            isinstance(pending, models.BaseModel)
+            and pending._name == "rkt.pk.signature"
+            and pending.pk_id.id == self.id
+            and not self.signature_id
+        ):
+            return pending
+        return self.signature_id
+
     def _get_today(self):
         self.ensure_one()
         return self.company_id.resource_calendar_id._rkt_today()
@@ -541,9 +559,10 @@ class RktPk(models.Model):
             "content_sha256": sha256_hex(content),
             "verify_token": new_verify_token(),
         }
+        pending = self.env["rkt.pk.signature"].new(values)
         pdf, report_format = (
             self.env["ir.actions.report"]
-            .with_context(lang=lang)
+            .with_context(lang=lang, **{PK_SIGNING_CONTEXT_KEY: pending})
             ._render_qweb_pdf(PK_REPORT, self.ids)
         )
         if report_format == "pdf":

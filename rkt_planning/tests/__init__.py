@@ -13,3 +13,4 @@ from . import test_access_matrix
 from . import test_signature
 from . import test_esign
 from . import test_concurrency
+from . import test_pk
