@@ -9,7 +9,7 @@ from freezegun import freeze_time
 
 from odoo.addons.base.models import ir_actions_report as base_report
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 
 from .common import RktCommon
 
@@ -37,7 +37,7 @@ class TestRktPk(RktCommon):
                 "rkt_government_name": "Pemerintah Kabupaten Balangan",
                 "rkt_signing_place": "Paringin",
                 "rkt_head_title": "Kepala Badan Kepegawaian dan Pengembangan SDM",
-                "rkt_regent_name": "H. ABDUL HADI, S.Ag., M.I.Kom",
+                "rkt_regent_name": "H. AHMAD FAUZI, S.H., M.H.",
                 "rkt_regent_title": "Bupati Balangan",
             }
         )
@@ -142,7 +142,7 @@ class TestRktPk(RktCommon):
         self.assertEqual(str(self.plan.dpa_date), "2027-02-05")
         head_pk = self._head_pk()
         self.assertEqual(head_pk.first_employee_id, self.agency.employees["head"])
-        self.assertEqual(head_pk.second_name, "H. ABDUL HADI, S.Ag., M.I.Kom")
+        self.assertEqual(head_pk.second_name, "H. AHMAD FAUZI, S.H., M.H.")
         self.assertEqual(head_pk.second_title, "Bupati Balangan")
         self.assertFalse(head_pk.second_employee_id)
         self.assertEqual(
@@ -323,7 +323,7 @@ class TestRktPk(RktCommon):
     # The printed PK
     # ------------------------------------------------------------------
 
-    def _pdf_text(self, content):
+    def _pdf_text(self, content, name="rkt_pk"):
         with tempfile.TemporaryDirectory() as directory:
             path = os.path.join(directory, "pk.pdf")
             with open(path, "wb") as pdf:
@@ -333,7 +333,7 @@ class TestRktPk(RktCommon):
             )
         directory = os.environ.get("RKT_REPORT_SAMPLES")
         if directory:
-            with open(os.path.join(directory, "rkt_pk.pdf"), "wb") as sample:
+            with open(os.path.join(directory, f"{name}.pdf"), "wb") as sample:
                 sample.write(content)
         return _words(result.stdout.decode())
 
@@ -382,9 +382,38 @@ class TestRktPk(RktCommon):
         draft_pdf, _format = reports._render_qweb_pdf(
             PK_REPORT, draft.ids
         )
-        draft_text = self._pdf_text(draft_pdf)
+        draft_text = self._pdf_text(draft_pdf, "rkt_pk_draft")
         self.assertIn("DRAFT - BELUM DITANDATANGANI", draft_text)
         self.assertIn("Paringin, ....", draft_text)
-        self.assertIn("H. ABDUL HADI, S.Ag., M.I.Kom", draft_text)
+        self.assertIn("H. AHMAD FAUZI, S.H., M.H.", draft_text)
         self.assertIn("BUPATI BALANGAN", draft_text)
         self.assertIn("JUMLAH 3.000.000", draft_text)
+
+
+@tagged("post_install", "-at_install", "rkt_pk", "rkt_demo")
+class TestRktPkDemo(TransactionCase):
+    """The demo PKs, drafted from the archived demo RKT (only with demo data)."""
+
+    def test_demo_pks(self):
+        plan = self.env.ref(
+            "rkt_planning.rkt_plan_dinkes_archived_demo", raise_if_not_found=False
+        )
+        if not plan:
+            self.assertFalse(self.env["rkt.pk"].search([]), "no demo PK without demo")
+            return
+        self.assertTrue(plan.dpa_date)
+        pks = plan.pk_ids
+        head_pk = pks.filtered(lambda pk: pk.party == "head")
+        self.assertEqual(head_pk.first_employee_id, plan.head_employee_id)
+        self.assertEqual(head_pk.second_title, "Bupati Balangan")
+        self.assertTrue(head_pk.line_ids)
+        self.assertTrue(all(head_pk.line_ids.mapped("is_iku")))
+        division_pks = pks - head_pk
+        self.assertEqual(
+            division_pks.first_employee_id,
+            plan.form_ids.filtered(lambda f: f.state != "missing").head_employee_id,
+        )
+        for pk in division_pks:
+            form = plan.form_ids.filtered(lambda f, pk=pk: f.department_id == pk.department_id)
+            self.assertEqual(pk.line_ids.plan_line_id, plan._get_document_lines() & form.line_ids)
+        self.assertEqual(len(pks.filtered(lambda pk: pk.state == "signed")), 1)
