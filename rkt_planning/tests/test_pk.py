@@ -8,6 +8,7 @@ from unittest import skipIf
 from freezegun import freeze_time
 
 from odoo.addons.base.models import ir_actions_report as base_report
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 
@@ -174,6 +175,17 @@ class TestRktPk(RktCommon):
         line.write({"target": "85", "deviation_reason": "DPA menaikkan anggaran"})
         self.assertTrue(line.is_target_changed)
         self.assertEqual(line.rkt_target, "80")
+        # as the PK form saves it: through the PK, whose header stays the engine's
+        self.as_user(pk, self.div_users[0]).write(
+            {"line_ids": [Command.update(pk.line_ids[1].id, {"uom": "dokumen RKT"})]}
+        )
+        self.assertEqual(pk.line_ids[1].uom, "dokumen RKT")
+        with self.assertRaisesRegex(UserError, "You may not change the lines"):
+            self.as_user(pk, self.div_users[1]).write(
+                {"line_ids": [Command.update(pk.line_ids[1].id, {"uom": "x"})]}
+            )
+        with self.assertRaises(UserError):
+            self.as_user(pk, self.div_users[0]).write({"deadline": "2027-12-31"})
         # another division head cannot change these lines, nor the RKT target copy
         with self.assertRaisesRegex(UserError, "You may not change the lines"):
             self.as_user(pk.line_ids[1], self.div_users[1]).write({"target": "13"})
