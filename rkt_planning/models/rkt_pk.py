@@ -219,28 +219,49 @@ class RktPk(models.Model):
             pk._activity_schedule_officials()
         return True
 
-    def action_sign_second(self):
+    def action_sign_second(self, passphrase=None, nik=None):
         """The second party signs: the head of agency (or acting official) for a
         division head's PK; for the head's own PK, the head (or acting official)
-        records the regent's signature on the printed PK as received."""
+        records the regent's signature on the printed PK as received.
+
+        Where the agency signs electronically (settings), the head's signature of a
+        division head's PK is a PAdES signature of the file, as the RKT's: without
+        the passphrase (and NIK for BSrE), the signing dialog opens."""
         self._check_can_sign_second()
+        electronic = self.filtered(
+            lambda pk: pk.party == "division"
+            and pk.plan_id._get_esign_provider() != "none"
+        )
+        if passphrase is None and electronic:
+            self.ensure_one()
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Sign Perjanjian Kinerja"),
+                "res_model": "rkt.pk.sign",
+                "view_mode": "form",
+                "target": "new",
+                "context": {"default_pk_id": self.id},
+            }
+        # the key is unlocked and the certificate checked before anything is written
+        esigns = {pk.id: pk.plan_id._prepare_esign(passphrase, nik) for pk in electronic}
         for pk in self:
             official = pk._get_second_official()
             employee, capacity = pk._get_acting_as(official)
-            pk._engine_write(
-                {
-                    "state": "signed",
-                    "second_signer_employee_id": (
-                        employee.id if pk.party == "division" else False
-                    ),
-                    "second_signed_user_id": self.env.user.id,
-                    "second_capacity": capacity if pk.party == "division" else False,
-                    "second_signed_date": pk._get_today(),
-                    "second_on_paper": pk.party == "head",
-                }
-            )
+            with self.env.cr.savepoint():
+                pk._engine_write(
+                    {
+                        "state": "signed",
+                        "second_signer_employee_id": (
+                            employee.id if pk.party == "division" else False
+                        ),
+                        "second_signed_user_id": self.env.user.id,
+                        "second_capacity": capacity if pk.party == "division" else False,
+                        "second_signed_date": pk._get_today(),
+                        "second_on_paper": pk.party == "head",
+                    }
+                )
+                pk._create_signature(esigns.get(pk.id))
             pk._activity_done()
-            pk._create_signature()
         return True
 
     def action_archive_pk(self):
@@ -546,8 +567,9 @@ class RktPk(models.Model):
             ],
         }
 
-    def _create_signature(self):
-        """Record what both parties signed and the PK rendered once, in Indonesian."""
+    def _create_signature(self, esign=None):
+        """Record what both parties signed and the PK rendered once, in Indonesian,
+        signed electronically as ``esign`` says (see rkt.plan._prepare_esign)."""
         self.ensure_one()
         lang = self.env["res.lang"]._get_code("id_ID") or self.env.lang or "en_US"
         content = canonical_json(self._get_signed_content())
@@ -566,6 +588,14 @@ class RktPk(models.Model):
             ._render_qweb_pdf(PK_REPORT, self.ids)
         )
         if report_format == "pdf":
+            if esign:
+                pdf = self.plan_id._apply_esign(
+                    pdf,
+                    esign,
+                    values,
+                    reason=self.env._("Perjanjian Kinerja %(pk)s signed", pk=self.name),
+                )
+                values["esign_provider"] = esign["provider"]
             values.update(
                 {
                     "pdf_file": base64.b64encode(pdf),

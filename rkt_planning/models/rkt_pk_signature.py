@@ -3,7 +3,7 @@ import base64
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from .rkt_plan_signature import format_verify_token, sha256_hex
+from .rkt_plan_signature import ESIGN_PROVIDERS, format_verify_token, sha256_hex
 
 
 class RktPkSignature(models.Model):
@@ -45,6 +45,11 @@ class RktPkSignature(models.Model):
     verify_token = fields.Char(
         string="Verification Code", readonly=True, copy=False, index="btree_not_null"
     )
+    esign_provider = fields.Selection(
+        ESIGN_PROVIDERS, string="Electronic Signature", readonly=True, default="none"
+    )
+    esign_signer_name = fields.Char(string="Certificate Holder", readonly=True)
+    esign_issuer = fields.Char(string="Certificate Issuer", readonly=True)
 
     # ------------------------------------------------------------------
     # CRUD

@@ -12,7 +12,10 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 
+from ..tools import demo_certificates as certs
+from ..tools import pades
 from .common import RktCommon
+from .test_esign import PASSPHRASE, make_pki
 
 NO_WKHTMLTOPDF = base_report.wkhtmltopdf_state == "install"
 PK_REPORT = "rkt_planning.action_report_rkt_pk"
@@ -400,6 +403,75 @@ class TestRktPk(RktCommon):
         self.assertIn("H. AHMAD FAUZI, S.H., M.H.", draft_text)
         self.assertIn("BUPATI BALANGAN", draft_text)
         self.assertIn("JUMLAH 3.000.000", draft_text)
+
+
+@tagged("post_install", "-at_install", "rkt_pk")
+@skipIf(NO_WKHTMLTOPDF or not pades.is_available(), "wkhtmltopdf or pyHanko missing")
+@freeze_time("2027-02-10 01:00:00")
+class TestRktPkEsign(RktCommon):
+    """Where the agency signs electronically, the head's signature of a division
+    head's PK is a PAdES signature of the stored file, as the RKT's."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        head = cls.agency.employees["head"]
+        head.write({"name": "H. AHMAD SAUKI, SKM, MM"})
+        cls.ca, _official, p12 = make_pki("AHMAD SAUKI")
+        cls.agency.company.write(
+            {
+                "rkt_esign_provider": "local",
+                "rkt_esign_trust_roots": base64.b64encode(certs.cert_pem(cls.ca[1])),
+                "rkt_signing_place": "Paringin",
+            }
+        )
+        head_user = cls.agency.users["head"]
+        head_user.with_user(head_user).write(
+            {"rkt_esign_p12": base64.b64encode(p12), "rkt_esign_p12_filename": "a.p12"}
+        )
+        cls.plan = cls._make_plan(year=2027)
+        form = cls.plan.form_ids[:1]
+        cls.env["rkt.plan.line"]._engine().create(
+            {
+                "form_id": form.id,
+                "strategic_objective": "Sasaran",
+                "indicator": "Indikator",
+                "target": "80",
+                "uom": "%",
+                "budget": 1000000,
+            }
+        )
+        cls.plan._engine_write(
+            {"state": "signed", "signed_date": "2027-01-11", "signed_capacity": "head"}
+        )
+        cls.form = form
+
+    def test_head_signs_division_pk_with_pades(self):
+        users = self.agency.users
+        planner_plan = self.as_user(self.plan, users["planner"])
+        planner_plan.set_dpa_date("2027-02-05")
+        pk = self.plan.pk_ids.filtered(lambda p: p.department_id == self.form.department_id)
+        division_user = self.form.head_employee_id.user_id
+        self.as_user(pk, division_user).action_sign_first()
+        head_pk = self.as_user(pk, users["head"]).with_context(force_report_rendering=True)
+        action = head_pk.action_sign_second()
+        self.assertEqual(action["res_model"], "rkt.pk.sign")
+        self.assertEqual(pk.state, "first_signed", "opening the dialog writes nothing")
+        with self.assertRaisesRegex(UserError, "passphrase is wrong"):
+            head_pk.action_sign_second(passphrase="salah")
+        self.assertEqual(pk.state, "first_signed")
+        head_pk.action_sign_second(passphrase=PASSPHRASE)
+        self.assertEqual(pk.state, "signed")
+        signature = pk.signature_id
+        self.assertEqual(signature.esign_provider, "local")
+        self.assertIn("AHMAD SAUKI", signature.esign_signer_name)
+        content = base64.b64decode(signature.with_context(bin_size=False).pdf_file)
+        status = pades.validate_pdf(
+            content, trust_roots=pades.load_trust_roots(certs.cert_pem(self.ca[1]))
+        )
+        self.assertTrue(status["signed"] and status["intact"] and status["valid"])
+        self.assertTrue(status["trusted"])
+        self.assertTrue(signature._check_stored())
 
 
 @tagged("post_install", "-at_install", "rkt_pk", "rkt_demo")
