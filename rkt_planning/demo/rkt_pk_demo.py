@@ -1,10 +1,13 @@
 """Demo Perjanjian Kinerja: drafted from the archived demo RKT of the Dinas
 Kesehatan, as its planning head enters the DPA date; the Sekretariat's PK is
-signed by both parties.  Called by ``hooks.post_init_hook`` after the demo plans."""
+signed by both parties (by the head with the demo certificate where the demo
+agency signs electronically).  Called by ``hooks.post_init_hook`` after the demo plans."""
 
 from datetime import timedelta
 
 from odoo import fields
+
+from .rkt_demo import DEMO_ESIGN_PASSPHRASE
 
 DEMO_PK_PLAN = "rkt_planning.rkt_plan_dinkes_archived_demo"
 DEMO_REGENT = {
@@ -41,4 +44,8 @@ def create_demo_pks(env):
     )[:1]
     if sekretariat:
         as_user(sekretariat, sekretariat.first_employee_id.user_id).action_sign_first()
-        as_user(sekretariat, plan.head_employee_id.user_id).action_sign_second()
+        # the demo head signs electronically where the demo agency does (rkt_demo.py)
+        electronic = company.rkt_esign_provider != "none"
+        as_user(sekretariat, plan.head_employee_id.user_id).action_sign_second(
+            passphrase=DEMO_ESIGN_PASSPHRASE if electronic else None
+        )
