@@ -42,11 +42,14 @@
         "views/rkt_plan_line_views.xml",
         "views/rkt_plan_log_views.xml",
         "views/rkt_delegation_views.xml",
+        "views/mail_activity_views.xml",
         "views/res_config_settings_views.xml",
         "views/hr_employee_views.xml",
         "views/rkt_planning_menus.xml",
+        "views/rkt_renstra_views.xml",
         "views/rkt_plan_signature_views.xml",
         "views/rkt_verify_templates.xml",
+        "views/rkt_plan_decide_templates.xml",
         "report/rkt_plan_reports.xml",
         "report/rkt_plan_templates.xml",
         "report/rkt_sop_reports.xml",
@@ -61,12 +64,14 @@
         "demo/resource_calendar_leaves_demo.xml",
         "demo/res_users_demo.xml",
         "demo/hr_demo.xml",
+        "demo/rkt_renstra_demo.xml",
     ],
     # builds the demo plans (demo/rkt_demo.py) when installed with demo data
     "post_init_hook": "post_init_hook",
     "assets": {
         "web.assets_tests": [
             "rkt_planning/static/tests/tours/rkt_main_path_tour.js",
+            "rkt_planning/static/tests/tours/rkt_phone_tour.js",
         ],
     },
 }

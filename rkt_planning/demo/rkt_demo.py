@@ -27,6 +27,8 @@ from datetime import timedelta
 
 from odoo import fields
 
+from .rkt_renstra_demo import skip_prefilled
+
 _logger = logging.getLogger(__name__)
 
 # The programmes and activities (Program / Kegiatan) the demo lines serve.
@@ -354,10 +356,39 @@ DEMO_PLANS = {
 DEMO_ESIGN_PASSPHRASE = "rkt-demo-tte"
 DEMO_ESIGN_AGENCY = "dinkes"
 
+# The demo speaks Indonesian from the first screen: its language, time zone and
+# landing screen.
+DEMO_LANG = "id_ID"
+DEMO_TZ = "Asia/Makassar"
+DEMO_HOME_ACTION = "rkt_planning.mail_activity_action_rkt_my"
+
 
 def create_demo_plans(env):
-    """Build the demo plans that do not exist yet (see the module's docstring)."""
-    RktDemoBuilder(env).create_demo_plans()
+    """Set up the demo users, then build the demo plans that do not exist yet (see
+    the module's docstring), in Indonesian.  The demo agencies run on their own
+    copies of the templates, whose wording the templates correct
+    (``rkt.sop.copy_corrections``)."""
+    setup_demo_users(env)
+    RktDemoBuilder(env(context=dict(env.context, lang=DEMO_LANG))).create_demo_plans()
+
+
+def setup_demo_users(env):
+    """Indonesian from the first screen: activate Indonesian with the translations
+    of the installed modules, make it the language of the demo agencies and of
+    their users, who work in WITA and land on their RKT tasks."""
+    companies = env.ref("rkt_planning.res_company_dinkes_demo") | env.ref(
+        "rkt_planning.res_company_bkpsdm_demo"
+    )
+    env["res.company"]._rkt_activate_indonesian(companies)
+    users = env["res.users"].browse(
+        env["ir.model.data"]
+        .search([("module", "=", "rkt_planning"), ("model", "=", "res.users")])
+        .mapped("res_id")
+    )
+    users.write(
+        {"lang": DEMO_LANG, "tz": DEMO_TZ, "action_id": env.ref(DEMO_HOME_ACTION).id}
+    )
+    return users
 
 
 class RktDemoBuilder:
@@ -392,9 +423,10 @@ class RktDemoBuilder:
         return {
             "prefix": prefix,
             "company": ref(f"res_company_{prefix}_demo"),
+            # the agency's own copy of its SOP (corrected: rkt.sop.copy_corrections)
             "sop": ref(
                 "rkt_sop_dinkes_balangan" if prefix == "dinkes" else "rkt_sop_bkpsdm_balangan"
-            ),
+            )._get_agency_copy(ref(f"res_company_{prefix}_demo")),
             "users": users,
             "sekretariat": ref(f"hr_department_{prefix}_sekretariat_demo"),
             "kasubbag": ref(f"hr_employee_{prefix}_kasubbag_demo"),
@@ -465,7 +497,7 @@ class RktDemoBuilder:
     def _demo_fill(self, form, agency, offset, submit=True):
         user = form.head_employee_id.user_id
         self._as(self.env["rkt.plan.line"], user).create(
-            self._demo_line_vals(form, agency, offset)
+            skip_prefilled(form, self._demo_line_vals(form, agency, offset))
         )
         if submit:
             self._as(form, user).action_submit()

@@ -4,6 +4,12 @@ from . import rkt_alert_mixin
 from . import rkt_sop
 from . import rkt_sop_step
 from . import rkt_delegation
+from . import rkt_renstra
+from . import rkt_renstra_part_mixin
+from . import rkt_renstra_goal
+from . import rkt_renstra_objective
+from . import rkt_renstra_program
+from . import rkt_renstra_indicator
 from . import rkt_plan_engine
 from . import rkt_plan_activity
 from . import rkt_plan_signature

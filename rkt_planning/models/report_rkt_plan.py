@@ -5,6 +5,7 @@ import babel.numbers
 
 from odoo import api, models
 from odoo.tools.image import image_data_uri
+from odoo.tools.misc import babel_locale_parse
 
 # Official documents of an Indonesian agency carry Indonesian dates and amounts,
 # whatever the language of the user who prints them: "Paringin, 10 Januari 2024",
@@ -50,9 +51,15 @@ CHAR_WIDTHS = {
 }
 OTHER_CHAR_WIDTH = 0.7
 BOLD_FACTOR = 1.1
+# The RKT prints in Liberation Sans, which the set-up installs and a test checks
+# (tests/test_report.py): its glyphs are about 12 % narrower than the widths
+# above, which also cover DejaVu Sans; the RKT's rows are estimated 10 % narrower
+# so that its pages are not cut half-empty.
+RKT_WIDTH_FACTOR = 0.9
 
 # The RKT table: base font, line height and cell padding (with the border), px.
-FONT_PX = 11.5 * 4 / 3
+# 10 pt: the size of the tables of printed government plans (compact pages).
+FONT_PX = 10 * 4 / 3
 LINE_PX = FONT_PX * 1.25
 CELL_PAD_PX = 9
 # Column widths (percent), with and without programme and budget columns.
@@ -65,13 +72,60 @@ PLAN_COLUMNS = {
 # What comes before the table on the first page, and the signature, px.
 LETTERHEAD_PX = 175
 TITLE_PX = 95
+# The "Halaman x dari y" line above each page's table.
+PAGE_LABEL_PX = 9 * 4 / 3 * 1.25 + 4
+# Phrases a title never breaks inside (agency names): the words of one sense.
+KEEP_TOGETHER = (
+    "SUMBER DAYA MANUSIA",
+    "SUMBER DAYA",
+    "PAMONG PRAJA",
+    "KELUARGA BERENCANA",
+    "PENANAMAN MODAL",
+    "SATU PINTU",
+    "TENAGA KERJA",
+)
+# Words bound to the word after them: a conjunction or a region's kind never
+# ends a line of a title ("KABUPATEN / BALANGAN").
+BIND_TO_NEXT = ("DAN", "DI", "KE", "&", "KABUPATEN", "KOTA", "PROVINSI")
+NBSP = "\u00a0"
+
+
+def format_date_lang(value, lang_code):
+    """A date written out in the language ``lang_code``, as letters and messages
+    write it: ``4 Desember 2026`` (id_ID), ``4 December 2026`` (en_US).  The one
+    helper for dates in documents, messages and activities (see
+    ``rkt.plan.activity.mixin._rkt_format_date``)."""
+    if not value:
+        return ""
+    return babel.dates.format_date(
+        value, format="d MMMM y", locale=babel_locale_parse(lang_code or "en_US")
+    )
 
 
 def format_date_id(value):
     """A date as Indonesian documents write it: 10 Januari 2024."""
-    if not value:
+    return format_date_lang(value, DOCUMENT_LOCALE)
+
+
+def keep_together(text):
+    """``text`` with non-breaking spaces inside the phrases a title must not break
+    (``KEEP_TOGETHER``) and after a conjunction: "SUMBER DAYA MANUSIA" never wraps
+    as "SUMBER DAYA / MANUSIA", and "DAN" never ends a line."""
+    if not text:
         return ""
-    return babel.dates.format_date(value, format="d MMMM y", locale=DOCUMENT_LOCALE)
+    for phrase in KEEP_TOGETHER:
+        start = text.upper().find(phrase)
+        while start >= 0:
+            end = start + len(phrase)
+            text = text[:start] + text[start:end].replace(" ", NBSP) + text[end:]
+            start = text.upper().find(phrase, end)
+    words = []
+    for word in text.split(" "):
+        if words and words[-1].upper().rsplit(NBSP, 1)[-1] in BIND_TO_NEXT:
+            words[-1] += NBSP + word
+        else:
+            words.append(word)
+    return " ".join(words)
 
 
 def format_amount_id(value):
@@ -157,6 +211,7 @@ class ReportRktPlan(models.AbstractModel):
                 plan, landscape, lines=document_lines.get(plan)
             ),
             "get_signature": self._get_signature,
+            "keep_together": keep_together,
         }
 
     # ------------------------------------------------------------------
@@ -201,8 +256,8 @@ class ReportRktPlan(models.AbstractModel):
             online.append(f"Laman: {company.website}")
         return {
             "logo": image_data_uri(company.logo) if company.logo else False,
-            "government": (company.rkt_government_name or "").upper(),
-            "agency": (company.name or "").upper(),
+            "government": keep_together((company.rkt_government_name or "").upper()),
+            "agency": keep_together((company.name or "").upper()),
             "address": "  ".join(filter(None, [address, ", ".join(contact)])),
             "online": "  ".join(online),
         }
@@ -290,12 +345,17 @@ class ReportRktPlan(models.AbstractModel):
             # the last row keeps the total and the signature on its page: a
             # signature never stands alone on a page
             heights[-1] += total_px + self._estimate_signature(plan, table_px)
+        header_px += PAGE_LABEL_PX
         pages = paginate(
             heights,
             page_px * PAGE_FILL - LETTERHEAD_PX - TITLE_PX - header_px,
             page_px * PAGE_FILL - header_px,
         )
         page_rows = []
+        page_labels = [
+            self.env._("Page %(page)s of %(pages)s", page=index + 1, pages=len(pages))
+            for index in range(len(pages))
+        ]
         for indexes in pages:
             chunk = [dict(rows[index]) for index in indexes]
             for position, row in enumerate(chunk):
@@ -307,6 +367,7 @@ class ReportRktPlan(models.AbstractModel):
             page_rows.append(chunk)
         return {
             "pages": page_rows,
+            "page_labels": page_labels,
             "widths": widths,
             "has_program": has_program,
             "has_budget": has_budget,
@@ -317,7 +378,12 @@ class ReportRktPlan(models.AbstractModel):
     @api.model
     def _estimate_row(self, cells, widths, table_px, bold=False):
         lines = max(
-            estimate_lines(text, width / 100.0 * table_px - CELL_PAD_PX, FONT_PX, bold)
+            estimate_lines(
+                text,
+                (width / 100.0 * table_px - CELL_PAD_PX) / RKT_WIDTH_FACTOR,
+                FONT_PX,
+                bold,
+            )
             for text, width in zip(cells, widths, strict=True)
         )
         return lines * LINE_PX + CELL_PAD_PX
@@ -335,7 +401,7 @@ class ReportRktPlan(models.AbstractModel):
         lines = sum(
             estimate_lines(text, 0.48 * table_px, font_px) for text in signature
         )
-        return lines * font_px * 1.25 + 42 * 96 / 25.4
+        return lines * font_px * 1.25 + 38 * 96 / 25.4
 
     @api.model
     def _get_signature_texts(self, plan):
@@ -364,7 +430,11 @@ class ReportRktPlan(models.AbstractModel):
         if signature:
             block = signature._get_printed_block()
         else:
-            signer = plan._get_signer_employee() if signed else plan.env["hr.employee"]
+            # a draft names the official who will sign it, without date; sudo:
+            # only the name, rank and NIP the document prints are read
+            signer = (
+                plan._get_signer_employee() if signed else plan.head_employee_id.sudo()
+            )
             block = self._get_signature_block(plan, signer)
         digest = signature.content_sha256 if signature else plan.signed_digest
         return {

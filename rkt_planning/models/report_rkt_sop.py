@@ -86,7 +86,11 @@ class ReportRktSop(models.AbstractModel):
             filter(None, [company.rkt_government_name, company.name])
         )
         return {
-            "logo": image_data_uri(company.logo) if company.logo else False,
+            # a template belongs to no agency: no logo (not the placeholder of
+            # the current company)
+            "logo": image_data_uri(company.logo)
+            if sop.company_id and company.logo
+            else False,
             "unit": unit.upper(),
             "date_made": format_date_id(sop.date_made) or "-",
             "date_revised": format_date_id(sop.date_revised) or "-",

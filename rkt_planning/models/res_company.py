@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.addons.base.models.res_partner import _lang_get
 
 
 class ResCompany(models.Model):
@@ -116,3 +117,45 @@ class ResCompany(models.Model):
         string="Title of the Regent",
         help="Printed under the regent's signature, e.g. 'Bupati Balangan'.",
     )
+    # -- language of the agency: the signed RKT and the procedure's notices --
+    rkt_lang = fields.Selection(
+        selection=_lang_get,
+        string="RKT Language",
+        help="The language of the agency: the signed RKT is rendered in it, and the "
+        "messages and activities of the procedure are written in it, whatever the "
+        "language of the official who acts. Empty: the signed RKT in Indonesian "
+        "when it is active, the notices in the acting user's language.",
+    )
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
+    def _rkt_get_lang(self, document=False):
+        """The language of the agency (see ``rkt_lang``).
+
+        :param document: for the signed RKT, an Indonesian official document:
+            when the agency sets no language, Indonesian if it is active.
+            Otherwise (the procedure's notices) the language of the context.
+        """
+        lang = self[:1].rkt_lang
+        if not lang and document:
+            lang = self.env["res.lang"]._get_code("id_ID")
+        return lang or self.env.lang or "en_US"
+
+    @api.model
+    def _rkt_activate_indonesian(self, companies):
+        """Activate Indonesian (``id_ID``) with the translations of every installed
+        module, and make it the language of ``companies`` (``rkt_lang``) and of their
+        internal users.  Used by the RKT settings and by the demo data."""
+        self.env["res.lang"]._activate_lang("id_ID")
+        modules = self.env["ir.module.module"].search(
+            [("state", "in", ("installed", "to install", "to upgrade"))]
+        )
+        modules._update_translations(["id_ID"])
+        companies.rkt_lang = "id_ID"
+        users = self.env["res.users"].search(
+            [("company_id", "in", companies.ids), ("share", "=", False)]
+        )
+        users.lang = "id_ID"
+        return users

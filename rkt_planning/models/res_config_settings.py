@@ -66,3 +66,12 @@ class ResConfigSettings(models.TransientModel):
     rkt_regent_title = fields.Char(
         related="company_id.rkt_regent_title", readonly=False
     )
+
+    rkt_lang = fields.Selection(related="company_id.rkt_lang", readonly=False)
+
+    def action_rkt_activate_indonesian(self):
+        """Activate Indonesian with the translations of the installed modules, make
+        it the agency's language and the language of the agency's users."""
+        self.ensure_one()
+        self.env["res.company"]._rkt_activate_indonesian(self.company_id)
+        return {"type": "ir.actions.client", "tag": "reload"}

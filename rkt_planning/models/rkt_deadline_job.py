@@ -184,9 +184,13 @@ class RktDeadlineJob(models.AbstractModel):
         escalations = []  # (document, user, text, step, round, date)
         reminded, escalated = {}, {}
         Delegation = self.env["rkt.delegation"]
+        langs = {company: company._rkt_get_lang() for company in plans.company_id}
         for plan, record, roles, days_late in alerts:
             company = plan.company_id
             day = today[company]
+            # the notes and notices of an agency are written in its language
+            # (res.company._rkt_get_lang), not the scheduler's
+            _ = self.with_context(lang=langs[company]).env._
             is_form = record._name == "rkt.plan.form"
             executors = (
                 Delegation._get_acting_users(
@@ -202,18 +206,18 @@ class RktDeadlineJob(models.AbstractModel):
                 (plan.step_id, plan.round) if is_form else (record.step_id, record.round)
             )
             what = (
-                self.env._("Form RKT of %(division)s", division=record.department_id.name)
+                _("Form RKT of %(division)s", division=record.department_id.name)
                 if is_form
                 else record.step_id.name
             )
             if record.last_reminder_date != day:
                 reminded.setdefault(day, []).append(record)
-                text = self.env._(
+                text = _(
                     "Peringatan: Tepat Waktu. %(what)s of %(plan)s was due on "
                     "%(deadline)s and is %(days)s working day(s) late.",
                     what=what,
                     plan=plan.name,
-                    deadline=plan._deadline_date(record.date_deadline),
+                    deadline=plan._rkt_format_date(record.date_deadline, langs[company]),
                     days=days_late,
                 )
                 notes.append((target, text))
@@ -231,7 +235,7 @@ class RktDeadlineJob(models.AbstractModel):
                 supervisors = plan._get_role_users(up_roles, delegations[company]) - executors
                 if not supervisors:
                     continue
-                text = self.env._(
+                text = _(
                     "Escalation (level %(level)s): %(what)s of %(plan)s is "
                     "%(days)s working day(s) late.",
                     level=new_level,
@@ -344,7 +348,9 @@ class RktDeadlineJob(models.AbstractModel):
             body = Markup("<ul>%s</ul>") % Markup().join(
                 Markup("<li>%s</li>") % text for _model, _res_id, text in key
             )
-            subject = self.env._(
+            model, res_id, _text = key[0]
+            lang = self.env[model].browse(res_id).company_id._rkt_get_lang()
+            subject = self.with_context(lang=lang).env._(
                 "RKT: %(count)s late step(s) or division form(s)", count=len(key)
             )
             # one document: the notice is linked to it (inbox, e-mail button);

@@ -568,10 +568,12 @@ class RktPk(models.Model):
         }
 
     def _create_signature(self, esign=None):
-        """Record what both parties signed and the PK rendered once, in Indonesian,
+        """Record what both parties signed and the PK rendered once, in the agency's
+        document language,
         signed electronically as ``esign`` says (see rkt.plan._prepare_esign)."""
         self.ensure_one()
-        lang = self.env["res.lang"]._get_code("id_ID") or self.env.lang or "en_US"
+        # the agency's document language, as the signed RKT (res.company.rkt_lang)
+        lang = self.company_id._rkt_get_lang(document=True) or "en_US"
         content = canonical_json(self._get_signed_content())
         values = {
             "pk_id": self.id,

@@ -32,6 +32,7 @@ OFFICIAL_FIELDS = {
     "planner_employee_id",
     "team_employee_ids",
     "form_ids",
+    "renstra_id",
 }
 # What defines a plan and its people: editable until the procedure starts.
 DRAFT_ONLY_FIELDS = OFFICIAL_FIELDS | {"year"}
@@ -112,7 +113,25 @@ class RktPlan(models.Model):
 
     @api.model
     def _default_year(self):
-        return fields.Date.context_today(self).year
+        """The next fiscal year for which the agency has no RKT yet: an RKT is
+        prepared during the year before the one it plans."""
+        company = (
+            self.env["res.company"].browse(self.env.context.get("default_company_id"))
+            or self.env.company
+        )
+        year = fields.Date.context_today(self).year + 1
+        taken = set(
+            self.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("year", ">=", year),
+                    ("state", "!=", "cancelled"),
+                ]
+            ).mapped("year")
+        )
+        while year in taken:
+            year += 1
+        return year
 
     @api.model
     def _get_default_departments(self, company):
@@ -153,9 +172,8 @@ class RktPlan(models.Model):
             for department in self._get_default_departments(company)
         ]
 
-    name = fields.Char(
-        string="Number", readonly=True, copy=False, default="/", tracking=True
-    )
+    # numbered when created (RKT/<year>/<n>); an unsaved plan has no number yet
+    name = fields.Char(string="Number", readonly=True, copy=False, tracking=True)
     company_id = fields.Many2one(
         "res.company",
         string="Agency",
@@ -187,6 +205,21 @@ class RktPlan(models.Model):
         store=True,
         index=True,
         help="The first version of the plan's SOP: one plan per agency, year and SOP.",
+    )
+    renstra_id = fields.Many2one(
+        "rkt.renstra",
+        string="Renstra",
+        compute="_compute_renstra_id",
+        store=True,
+        readonly=False,
+        index=True,
+        check_company=True,
+        domain="[('company_id', '=', company_id), ('year_start', '<=', year), "
+        "('year_end', '>=', year)]",
+        help="The agency's Renstra this RKT is drawn from: when the division forms "
+        "open, each is pre-filled with the Renstra indicators its division owns, "
+        "with this year's target, programme and budget. By default the agency's "
+        "active Renstra whose period covers the year.",
     )
     state = fields.Selection(
         [
@@ -339,6 +372,14 @@ class RktPlan(models.Model):
     # ------------------------------------------------------------------
     # Computes, searches and group expansion
     # ------------------------------------------------------------------
+
+    @api.depends("company_id", "year")
+    def _compute_renstra_id(self):
+        for plan in self:
+            if plan.state == "draft" or not plan.renstra_id:
+                plan.renstra_id = self.env["rkt.renstra"]._find_for_year(
+                    plan.company_id, plan.year
+                )
 
     @api.depends("sop_id")
     def _compute_sop_root_id(self):
@@ -501,16 +542,31 @@ class RktPlan(models.Model):
             ("state", "!=", "cancelled"),
             ("id", "not in", self.ids),
         ]
-        if self.search_count(domain, limit=1):
+        existing = self.search(domain, limit=1)
+        if not existing:
+            return
+        values = {
+            "agency": self.env["res.company"].browse(company_id).name,
+            "year": year,
+            "sop": self.env["rkt.sop"].browse(sop_root_id).name,
+            "plan": existing.name,
+        }
+        if existing.state in ("draft", "in_progress"):
             raise ValidationError(
                 self.env._(
-                    "%(agency)s already has an RKT for %(year)s with SOP '%(sop)s'. "
-                    "Cancel it before creating another one.",
-                    agency=self.env["res.company"].browse(company_id).name,
-                    year=year,
-                    sop=self.env["rkt.sop"].browse(sop_root_id).name,
+                    "%(agency)s already has RKT %(plan)s for %(year)s with SOP "
+                    "'%(sop)s'. Choose another fiscal year, or have the head or an "
+                    "RKT manager cancel %(plan)s first.",
+                    **values,
                 )
             )
+        raise ValidationError(
+            self.env._(
+                "%(agency)s already has RKT %(plan)s for %(year)s with SOP '%(sop)s'; "
+                "it is signed or archived, so it stays. Choose another fiscal year.",
+                **values,
+            )
+        )
 
     @api.constrains("year")
     def _check_year(self):
@@ -519,6 +575,20 @@ class RktPlan(models.Model):
                 raise ValidationError(
                     self.env._(
                         "The fiscal year %(year)s is not valid.", year=plan.year
+                    )
+                )
+
+    @api.constrains("renstra_id", "year")
+    def _check_renstra_year(self):
+        for plan in self.filtered("renstra_id"):
+            if not plan.renstra_id._get_year_index(plan.year):
+                raise ValidationError(
+                    self.env._(
+                        "Renstra %(renstra)s does not cover the fiscal year %(year)s "
+                        "of RKT %(plan)s.",
+                        renstra=plan.renstra_id.display_name,
+                        year=plan.year,
+                        plan=plan.name,
                     )
                 )
 
@@ -557,7 +627,7 @@ class RktPlan(models.Model):
         for plan in plans:
             first = plan.sop_id._get_first_step()
             vals = {"step_id": first.id}
-            if plan.name == "/":
+            if not plan.name or plan.name == "/":
                 vals["name"] = f"RKT/{plan.year}/{plan._next_number('rkt.plan')}"
             plan._engine_write(vals)
         plans._check_officials_from_settings()
@@ -600,6 +670,25 @@ class RktPlan(models.Model):
                 )
         return super().write(vals)
 
+    def action_preview_draft(self):
+        """The draft RKT as a page in the app (HTML), readable on a phone: the same
+        report as the PDF, without the download."""
+        self.ensure_one()
+        action = self.env.ref("rkt_planning.action_report_rkt_plan").report_action(self)
+        action["report_type"] = "qweb-html"
+        return action
+
+    def copy(self, default=None):
+        """An RKT is not duplicated: each year's plan runs the procedure anew."""
+        if not self._is_engine():
+            raise UserError(
+                self.env._(
+                    "An RKT cannot be duplicated: create a new RKT for the next "
+                    "fiscal year; its divisions fill their forms anew."
+                )
+            )
+        return super().copy(default=default)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):
         started = self.filtered(
@@ -613,3 +702,27 @@ class RktPlan(models.Model):
                     plan=started[0].name,
                 )
             )
+
+    # ------------------------------------------------------------------
+    # Mail thread
+    # ------------------------------------------------------------------
+
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
+        """The deciders of a decision step get its buttons (Ya / Tidak) in the
+        plan's e-mail notices, as Odoo's Time Off does for its approvers."""
+        groups = super()._notify_get_recipients_groups(
+            message, model_description, msg_vals=msg_vals
+        )
+        if len(self) != 1:
+            return groups
+        actions = self._rkt_get_decision_actions()
+        if not actions:
+            return groups
+        deciders = set(self._rkt_get_decider_users().ids)
+        return [
+            (
+                "rkt_deciders",
+                lambda pdata: pdata["type"] == "user" and pdata["uid"] in deciders,
+                {"actions": actions, "active": True, "has_button_access": True},
+            )
+        ] + groups

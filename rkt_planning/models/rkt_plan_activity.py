@@ -1,8 +1,32 @@
+from datetime import datetime
+
 from markupsafe import Markup
 
-from odoo import api, models
+from werkzeug import urls
 
+from odoo import api, models
+from odoo.tools.misc import clean_context
+
+from .report_rkt_plan import format_date_lang
 from .rkt_sop_step import DIVISION_KINDS
+
+# The page a decision notice's buttons open (controllers/rkt_planning.py).
+DECISION_PATH = "/rkt/decide"
+
+
+def get_decision_link(record, decision, step, round_):
+    """The link of a notice's button that takes ``decision`` on ``record`` (a plan
+    or a division form) at ``step`` of round ``round_``; signed with the database
+    secret like Odoo's own mail action links (``mail.thread._encode_link``)."""
+    params = {
+        "model": record._name,
+        "res_id": record.id,
+        "decision": decision,
+        "step": step.id,
+        "round": round_,
+    }
+    params["token"] = record.env["mail.thread"]._encode_link(DECISION_PATH, params)
+    return f"{record.get_base_url()}{DECISION_PATH}?{urls.url_encode(params, sort=True)}"
 
 
 class RktPlanActivityMixin(models.AbstractModel):
@@ -49,6 +73,46 @@ class RktPlanActivityMixin(models.AbstractModel):
         calendar = self.company_id.resource_calendar_id
         return calendar._rkt_local_date(deadline) if deadline else calendar._rkt_today()
 
+    def _rkt_format_date(self, value, lang=None):
+        """``value`` written out for a message: ``4 Desember 2026``.
+
+        :param value: a date, or a UTC datetime (a deadline), which is written as
+            its date in the agency's time zone
+        :param lang: the reader's language; default: the language of the context
+            (the agency's, see ``_rkt_with_agency_lang``)
+        """
+        if isinstance(value, datetime):
+            value = self._deadline_date(value)
+        return format_date_lang(value, lang or self.env.lang)
+
+    def _rkt_with_agency_lang(self):
+        """Self in the agency's language (``res.company._rkt_get_lang``): the
+        messages and activities of the procedure are written in it, whoever acts."""
+        lang = self.company_id[:1]._rkt_get_lang()
+        return self if lang == self.env.lang else self.with_context(lang=lang)
+
+    def _rkt_get_decision_actions(self):
+        """The buttons of this plan's notices for its deciders: the secretary's
+        'ya' / 'tidak' at a decision step (signing stays in the app)."""
+        self.ensure_one()
+        if self.state != "in_progress" or self.step_kind != "decision":
+            return []
+        return [
+            {
+                "url": get_decision_link(self, decision, self.step_id, self.round),
+                "title": title,
+            }
+            for decision, title in (
+                ("yes", self.env._("Accept (Ya)")),
+                ("no", self.env._("Return (Tidak)")),
+            )
+        ]
+
+    def _rkt_get_decider_users(self):
+        """The users who take the decision of the current step."""
+        self.ensure_one()
+        return self._get_role_users(self._get_step_executor_roles(self.step_id))
+
     def _activity_update(self):
         """Schedule the activities of the current step, one per executor, never twice.
 
@@ -89,6 +153,17 @@ class RktPlanActivityMixin(models.AbstractModel):
             self.env._("Needs: %(requirement)s", requirement=step.requirement or "-"),
             self.env._("Produces: %(output)s", output=step.output or "-"),
         )
+        if record == self and step.kind == "decision":
+            # decide from the notice (inbox, e-mail, the to-do itself)
+            links = [
+                Markup('<a href="%s" class="btn btn-primary">%s</a>')
+                % (get_decision_link(self, decision, step, self.round), title)
+                for decision, title in (
+                    ("yes", self.env._("Accept (Ya)")),
+                    ("no", self.env._("Return (Tidak)")),
+                )
+            ]
+            note += Markup("<p>%s</p>") % Markup(" ").join(links)
         return {
             "activity_type_id": act_type.id,
             "automated": True,
@@ -111,7 +186,11 @@ class RktPlanActivityMixin(models.AbstractModel):
                 lambda a, p=plan: a.rkt_step_id == p.step_id and a.rkt_round == p.round
             )
             if activities:
-                activities.action_feedback(feedback=feedback)
+                # _action_done: action_feedback refuses RKT steps' to-dos (see
+                # mail.activity); the engine closes them once the step is taken
+                activities.with_env(
+                    self.env(context=clean_context(self.env.context))
+                )._action_done(feedback=feedback)
 
     def _activity_cancel(self, keep_steps=None):
         """Cancel the open RKT activities of the plan and its forms (the executors'

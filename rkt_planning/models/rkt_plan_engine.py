@@ -185,6 +185,8 @@ class RktPlanEngine(models.AbstractModel):
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for returning the RKT."))
         for plan in self:
+            # the notices of the procedure are written in the agency's language
+            plan = plan._rkt_with_agency_lang()
             step = plan.step_id
             target = step.return_step_id
             if not target:
@@ -198,7 +200,7 @@ class RktPlanEngine(models.AbstractModel):
             plan._activity_cancel()
             plan._engine_write({"round": plan.round + 1})
             plan.message_post(
-                body=self.env._(
+                body=plan.env._(
                     "Returned (tidak) at '%(step)s' to '%(target)s', round %(round)s: "
                     "%(reason)s",
                     step=step.name,
@@ -629,6 +631,8 @@ class RktPlanEngine(models.AbstractModel):
     def _enter_step(self, step):
         """Make ``step`` the current step and open its log row."""
         self.ensure_one()
+        # its notices are written in the agency's language
+        self = self._rkt_with_agency_lang()
         now = fields.Datetime.now()
         deadline = self._get_step_deadline(step, now)
         self._engine_write(
@@ -658,6 +662,8 @@ class RktPlanEngine(models.AbstractModel):
 
     def _close_log(self, decision="done", note=False, reason=False, attachments=None):
         self.ensure_one()
+        # its notices are written in the agency's language
+        self = self._rkt_with_agency_lang()
         capacity = self._get_acting_capacity()
         decisions = dict(self.env["rkt.plan.log"]._fields["decision"]._description_selection(self.env))
         feedback = self.env._(
@@ -681,6 +687,7 @@ class RktPlanEngine(models.AbstractModel):
         # every division fills again, also when a 'tidak' returns the plan here
         forms = self.form_ids
         forms._set_state("to_fill", deadline=self.step_deadline)
+        forms._renstra_prefill()
         forms._activity_schedule_division()
         self._check_forms_done()
 

@@ -1,8 +1,14 @@
+import functools
+
+from markupsafe import Markup
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import clean_context
 
 from .rkt_plan import PLAN_CREATE_TOKEN
-from .rkt_plan_engine import ROLE_GROUPS
+from .rkt_plan_activity import get_decision_link
+from .rkt_plan_engine import LOCKED_STATES, ROLE_GROUPS
 
 FORM_STATES = [
     ("draft", "Not Open Yet"),
@@ -92,6 +98,11 @@ class RktPlanForm(models.Model):
     date_submitted = fields.Datetime(string="Submitted On", readonly=True, copy=False)
     user_can_submit = fields.Boolean(compute="_compute_user_can")
     user_can_review = fields.Boolean(compute="_compute_user_can")
+    user_can_edit_lines = fields.Boolean(
+        compute="_compute_user_can_edit_lines",
+        help="The current user may add, change and delete the lines of this form now "
+        "(the views offer only that; rkt.plan.line._check_can_edit decides).",
+    )
     user_is_head = fields.Boolean(
         string="My Division",
         compute="_compute_user_can",
@@ -162,12 +173,28 @@ class RktPlanForm(models.Model):
             )
             form.user_can_review = form in reviewable
 
+    @api.depends_context("uid")
+    @api.depends("state", "head_employee_id", "plan_id.step_id", "plan_id.state")
+    def _compute_user_can_edit_lines(self):
+        editable = self._get_line_editable_forms()
+        for form in self:
+            form.user_can_edit_lines = form in editable
+
     def _search_user_is_head(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Operation not supported"))
         acting = self._get_user_division_officials()
         positive = (operator == "=") == value
         return [("head_employee_id", "in" if positive else "not in", acting.ids)]
+
+    def _check_access(self, operation):
+        """A refused change of a form says, in the addon's words, who may change it
+        (instead of the record rules' generic message)."""
+        result = super()._check_access(operation)
+        if result and operation != "read":
+            forbidden = result[0]
+            return forbidden, functools.partial(self._rkt_make_access_error, forbidden)
+        return result
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -208,9 +235,11 @@ class RktPlanForm(models.Model):
             # with_prefetch: this form's lines only, not every line of the plan
             form.line_ids.with_prefetch()._check_required_values()
         self._set_state("submitted", extra={"date_submitted": fields.Datetime.now()})
-        for form in self:
-            form.message_post(body=self.env._("Form submitted."))
-        self._activity_close(feedback=self.env._("Form submitted."))
+        # the notices are written in the agency's language
+        notices = self._rkt_with_agency_lang()
+        for form in notices:
+            form._post_submitted(notices.env._("Form submitted."))
+        notices._activity_close(feedback=notices.env._("Form submitted."))
         # the last submission completes the fill (and collect) step by itself, as
         # the SOP says: the engine writes the plan (_engine_write), the log names
         # the submitting user
@@ -237,6 +266,8 @@ class RktPlanForm(models.Model):
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for returning the form."))
         self._set_state("returned", extra={"return_reason": reason})
+        # the notices are written in the agency's language
+        self = self._rkt_with_agency_lang()
         for form in self:
             body = self.env._(
                 "Form RKT of %(division)s returned for correction: %(reason)s",
@@ -253,9 +284,11 @@ class RktPlanForm(models.Model):
         self.plan_id._lock_for_transition()
         self._check_can_review()
         self._set_state("accepted")
-        for form in self:
-            form.message_post(body=self.env._("Form accepted."))
-        self._activity_close(feedback=self.env._("Form accepted."))
+        # the notices are written in the agency's language
+        notices = self._rkt_with_agency_lang()
+        for form in notices:
+            form.message_post(body=notices.env._("Form accepted."))
+        notices._activity_close(feedback=notices.env._("Form accepted."))
         self.plan_id._check_corrections_done()
         return True
 
@@ -266,6 +299,91 @@ class RktPlanForm(models.Model):
         if not self.env.user.has_group(ROLE_GROUPS["division_head"]):
             return self.env["hr.employee"]
         return self.env["rkt.delegation"]._get_acting_employees(self.env.user)
+
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
+        """The reviewers of a submitted form get its buttons (accept / return) in
+        the form's e-mail notices."""
+        groups = super()._notify_get_recipients_groups(
+            message, model_description, msg_vals=msg_vals
+        )
+        if len(self) != 1:
+            return groups
+        actions = self._rkt_get_decision_actions()
+        if not actions:
+            return groups
+        plan = self.plan_id
+        reviewers = set(plan._get_role_users(plan._get_form_reviewer_roles()).ids)
+        return [
+            (
+                "rkt_reviewers",
+                lambda pdata: pdata["type"] == "user" and pdata["uid"] in reviewers,
+                {"actions": actions, "active": True, "has_button_access": True},
+            )
+        ] + groups
+
+    def _post_submitted(self, text):
+        """Note the submission in the form's chatter.  When it waits for a review
+        (a correction resubmitted at the correction step), its reviewers are told, in their inbox or by
+        e-mail, with the buttons that accept or return it (the e-mail's come from
+        ``_notify_get_recipients_groups``)."""
+        self.ensure_one()
+        plan = self.plan_id
+        # the corrections' review (the team collects the first submissions itself)
+        actions = self._rkt_get_decision_actions() if plan.step_kind == "correction" else []
+        reviewers = (
+            plan._get_role_users(plan._get_form_reviewer_roles()) if actions else False
+        )
+        if not reviewers:
+            self.message_post(body=text)
+            return
+        buttons = Markup(" ").join(
+            Markup('<a href="%s" class="btn btn-primary">%s</a>') % (action["url"], action["title"])
+            for action in actions
+        )
+        self.message_post(
+            body=Markup("<p>%s</p><p>%s</p>") % (text, buttons),
+            partner_ids=reviewers.partner_id.ids,
+        )
+
+    def _rkt_get_decision_actions(self):
+        """The buttons of this form's notices for its reviewers, while it waits
+        for their review."""
+        self.ensure_one()
+        plan = self.plan_id
+        if self.state not in ("submitted", "correction") or not plan._get_form_reviewer_roles():
+            return []
+        return [
+            {
+                "url": get_decision_link(self, decision, plan.step_id, plan.round),
+                "title": title,
+            }
+            for decision, title in (
+                ("accept", self.env._("Accept")),
+                ("return", self.env._("Return for Correction")),
+            )
+        ]
+
+    def _rkt_with_agency_lang(self):
+        """Self in the agency's language (see ``res.company._rkt_get_lang``)."""
+        lang = self.company_id[:1]._rkt_get_lang()
+        return self if lang == self.env.lang else self.with_context(lang=lang)
+
+    def _rkt_make_access_error(self, forbidden):
+        # sudo: the names of the divisions refused, in the user's own agencies only
+        divisions = (
+            forbidden.sudo()
+            .filtered(lambda form: form.company_id in self.env.companies)
+            .department_id
+        )
+        return AccessError(
+            self.env._(
+                "You may not change the Form RKT of %(divisions)s. A division head "
+                "changes only their own division's form, while it is open; the "
+                "officials of the agency act on forms through the buttons of the "
+                "steps they execute.",
+                divisions=", ".join(divisions.mapped("name")) or "-",
+            )
+        )
 
     def _set_state(self, state, deadline=None, extra=None):
         vals = dict(extra or {}, state=state)
@@ -285,6 +403,21 @@ class RktPlanForm(models.Model):
                 states = ("submitted", "correction") if plan.step_kind == "correction" else ("submitted",)
                 forms |= self.filtered(lambda f, p=plan, s=states: f.plan_id == p and f.state in s)
         return forms
+
+    def _get_line_editable_forms(self):
+        """The forms of self whose lines the current user may change now: the same
+        rule as ``rkt.plan.line._check_can_edit`` (which decides), for the views."""
+        plans = self.plan_id
+        acting = self._get_user_division_officials()
+        capacities = plans._get_user_capacities()
+        editors = plans.filtered(
+            lambda p: p.state not in LOCKED_STATES
+            and "edit_lines" in p._get_allowed_actions(capacities.get(p.id, {}))
+        )
+        return self.filtered(
+            lambda f: f.plan_id.state not in LOCKED_STATES
+            and (f.plan_id in editors or (f.is_open and f.head_employee_id in acting))
+        )
 
     def _check_can_submit(self):
         for form in self:
@@ -324,11 +457,15 @@ class RktPlanForm(models.Model):
         if feedback is None:
             activities.unlink()
             return
-        activities.action_feedback(feedback=feedback)
+        # see rkt.plan._activity_done
+        activities.with_env(self.env(context=clean_context(self.env.context)))._action_done(
+            feedback=feedback
+        )
 
     def _activity_schedule_division(self):
         """Give each division head (or acting official) an activity on their open
         form, with the form's deadline, unless they have one already."""
+        self = self._rkt_with_agency_lang()  # its notices: the agency's language
         act_type = self.env.ref("rkt_planning.mail_act_rkt_fill")
         forms = self.filtered("is_open")
         # the acting officials of every division head, in one query
@@ -374,9 +511,47 @@ class RktPlanForm(models.Model):
                 body=self.env._(
                     "Division forms to fill for step '%(step)s', due %(deadline)s.",
                     step=plan.step_id.name,
-                    deadline=plan._deadline_date(plan.step_deadline),
+                    deadline=plan._rkt_format_date(plan.step_deadline),
                 ),
                 partner_ids=plan_activities.user_id.partner_id.ids,
                 subtype_xmlid="mail.mt_note",
             )
         return activities
+
+    # ------------------------------------------------------------------
+    # Renstra: the forms drawn from it
+    # ------------------------------------------------------------------
+
+    def _renstra_prefill(self):
+        """Pre-fill each form with a line per indicator of the plan's Renstra that
+        its division owns and the form has not yet: the year's target, the
+        programme / activity / sub-activity and their budget.  Called by the engine
+        when the forms open (``_on_enter_fill``), after the transition's check; the
+        lines are the engine's (``_engine``), and only it sets their Renstra link.
+        """
+        vals_list = []
+        for form in self:
+            renstra = form.plan_id.renstra_id
+            if not renstra:
+                continue
+            year = form.plan_id.year
+            # sudo: the engine reads the Renstra whoever's action opens the forms
+            indicators = (
+                self.env["rkt.renstra.indicator"]
+                .sudo()
+                .search(
+                    [
+                        ("renstra_id", "=", renstra.id),
+                        ("department_id", "=", form.department_id.id),
+                    ]
+                )
+            )
+            indicators -= form.line_ids.renstra_indicator_id.sudo()
+            for indicator in indicators:
+                vals_list.append(
+                    self.env["rkt.plan.line"]._prepare_renstra_line_vals(form, indicator, year)
+                )
+        if vals_list:
+            # sudo: the engine's lines, created after the transition's check
+            # whoever's action opens the forms (the head may not create lines)
+            self.env["rkt.plan.line"].sudo()._engine().create(vals_list)

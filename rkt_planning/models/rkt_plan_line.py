@@ -1,5 +1,8 @@
+import functools
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.misc import format_amount
 
 
 REQUIRED_LINE_FIELDS = ("indicator", "target", "uom")
@@ -14,7 +17,7 @@ class RktPlanLine(models.Model):
     _description = "RKT Line"
     _order = "plan_id, form_sequence, form_id, sequence, id"
     _check_company_auto = True
-    _rkt_engine_fields = ("is_compiled",)
+    _rkt_engine_fields = ("is_compiled", "renstra_indicator_id")
     # a line belongs to its form's plan by construction
     _rkt_create_only_fields = ("form_id",)
 
@@ -106,6 +109,15 @@ class RktPlanLine(models.Model):
                     )
                 )
 
+    def _check_access(self, operation):
+        """A refused change of lines says, in the addon's words, who may change
+        them (instead of the record rules' generic message)."""
+        result = super()._check_access(operation)
+        if result and operation != "read":
+            forbidden = result[0]
+            return forbidden, functools.partial(self._rkt_make_access_error, forbidden)
+        return result
+
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
@@ -158,6 +170,23 @@ class RktPlanLine(models.Model):
                 )
             )
 
+    def _rkt_make_access_error(self, forbidden):
+        # sudo: the names of the divisions refused, in the user's own agencies only
+        divisions = (
+            forbidden.sudo()
+            .filtered(lambda line: line.company_id in self.env.companies)
+            .form_id.department_id
+        )
+        return AccessError(
+            self.env._(
+                "You may not change these RKT lines (%(divisions)s). A division head "
+                "changes only the lines of their own division, while its form is "
+                "open; the team, the planning head and the secretary change lines at "
+                "the steps they execute.",
+                divisions=", ".join(divisions.mapped("name")) or "-",
+            )
+        )
+
     @api.model
     def _get_stats_by(self, field_name, records):
         """``{record: (number of lines, total budget)}`` of ``records``, the plans
@@ -168,3 +197,133 @@ class RktPlanLine(models.Model):
                 [(field_name, "in", records.ids)], [field_name], ["__count", "budget:sum"]
             )
         }
+
+    # ------------------------------------------------------------------
+    # Renstra: the line drawn from an indicator, and its deviations
+    # ------------------------------------------------------------------
+
+    renstra_indicator_id = fields.Many2one(
+        "rkt.renstra.indicator",
+        string="Renstra Indicator",
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+        help="The Renstra indicator this line was drawn from when the division forms "
+        "opened (set by the RKT, not by hand).",
+    )
+    renstra_target = fields.Char(
+        compute="_compute_renstra_values",
+        help="The Renstra's target of this fiscal year for the linked indicator.",
+    )
+    renstra_budget = fields.Monetary(
+        currency_field="currency_id",
+        compute="_compute_renstra_values",
+        help="The Renstra's indicative budget of this fiscal year for the programme "
+        "or activity of the linked indicator.",
+    )
+    is_renstra_deviation = fields.Boolean(
+        string="Departs from Renstra",
+        compute="_compute_renstra_values",
+        help="The target or the budget differs from the Renstra's for this year.",
+    )
+    is_renstra_unlinked = fields.Boolean(
+        string="Not in Renstra",
+        compute="_compute_is_renstra_unlinked",
+        store=True,
+        help="The line is not drawn from an indicator of the Renstra.",
+    )
+    deviation_reason = fields.Text(
+        string="Reason for Deviation",
+        help="Why the target or the budget departs from the Renstra. Required when "
+        "they differ; shown to the secretary at correction, never printed.",
+    )
+
+    @api.depends("renstra_indicator_id")
+    def _compute_is_renstra_unlinked(self):
+        for line in self:
+            line.is_renstra_unlinked = not line.renstra_indicator_id
+
+    @api.depends("renstra_indicator_id", "year", "target", "budget")
+    def _compute_renstra_values(self):
+        for line in self:
+            indicator = line.renstra_indicator_id.sudo()
+            if not indicator:
+                line.renstra_target = False
+                line.renstra_budget = 0.0
+                line.is_renstra_deviation = False
+                continue
+            line.renstra_target = indicator._get_target(line.year) or False
+            line.renstra_budget = indicator.program_id._get_budget(line.year) if indicator.program_id else 0.0
+            line.is_renstra_deviation = line._departs_from_renstra()
+
+    def _departs_from_renstra(self):
+        self.ensure_one()
+        indicator = self.renstra_indicator_id.sudo()
+        if not indicator:
+            return False
+        target = (indicator._get_target(self.year) or "").strip()
+        if (self.target or "").strip() != target:
+            return True
+        if not indicator.program_id:
+            return False  # no indicative budget in the Renstra to depart from
+        currency = self.currency_id or self.env.company.currency_id
+        budget = indicator.program_id._get_budget(self.year)
+        return bool(currency.compare_amounts(self.budget, budget))
+
+    @api.constrains("target", "budget", "deviation_reason", "renstra_indicator_id")
+    def _check_renstra_deviation(self):
+        for line in self:
+            if line._departs_from_renstra() and not (line.deviation_reason or "").strip():
+                raise ValidationError(
+                    self.env._(
+                        "Line '%(indicator)s' of %(division)s departs from the Renstra "
+                        "(target %(target)s, budget %(budget)s for %(year)s): give the "
+                        "reason for the deviation.",
+                        indicator=line.indicator or "",
+                        division=line.department_id.name or "-",
+                        target=line.renstra_target or "-",
+                        budget=format_amount(
+                            self.env, line.renstra_budget, line.currency_id
+                        ) if line.currency_id else line.renstra_budget,
+                        year=line.year,
+                    )
+                )
+
+    @api.constrains("renstra_indicator_id", "form_id")
+    def _check_renstra_indicator(self):
+        for line in self.filtered("renstra_indicator_id"):
+            if line.renstra_indicator_id.sudo().renstra_id != line.plan_id.renstra_id:
+                raise ValidationError(
+                    self.env._(
+                        "Line '%(indicator)s' may only be linked to an indicator of "
+                        "the Renstra of RKT %(plan)s.",
+                        indicator=line.indicator or "",
+                        plan=line.plan_id.name,
+                    )
+                )
+
+    @api.model
+    def _prepare_renstra_line_vals(self, form, indicator, year):
+        """The values of ``form``'s line drawn from Renstra ``indicator`` for
+        fiscal ``year``."""
+        target = indicator._get_target(year) or ""
+        number = target.lstrip("≤≥<>= ").replace(",", ".")
+        try:
+            target_value = max(float(number), 0.0)
+        except ValueError:
+            target_value = 0.0
+        vals = {
+            "form_id": form.id,
+            "renstra_indicator_id": indicator.id,
+            "sequence": indicator.sequence,
+            "strategic_objective": indicator.objective_id.name,
+            "indicator": indicator.name,
+            "target": target,
+            "target_value": target_value,
+            "uom": indicator.uom,
+            "is_iku": indicator.is_iku,
+        }
+        if indicator.program_id:
+            vals.update(indicator.program_id._get_line_values(year))
+        return vals

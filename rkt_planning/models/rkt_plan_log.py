@@ -58,7 +58,7 @@ class RktPlanLog(models.Model):
         string="Output Documents",
     )
     days_allowed = fields.Integer(
-        related="step_id.duration", store=True, string="Days Allowed", aggregator="sum"
+        related="step_id.duration", store=True, string="Days Allowed", aggregator="avg"
     )
     days_taken = fields.Float(
         string="Working Days Taken", readonly=True, aggregator="sum"

@@ -448,16 +448,17 @@ class RktPlanSignedDocument(models.AbstractModel):
         """Take the snapshot of what is signed, render the signed RKT from it and
         keep both, with their SHA-256, in a new ``rkt.plan.signature``.
 
-        The RKT is rendered in Indonesian when the language is installed (the
-        archived copy of an Indonesian official document), else in the signer's
-        language; the snapshot is taken in the same language, so it holds the
+        The RKT is rendered in the agency's language (``res.company.rkt_lang``;
+        when unset, Indonesian when it is active, else the signer's language),
+        never in the language of whoever clicks; the snapshot is taken in the same
+        language, so it holds the
         signature block exactly as printed.  The report prints that block from the
         signature being made (``SIGNING_CONTEXT_KEY``), and never adopts a stored
         file.  In a test run without ``force_report_rendering`` the report yields
         HTML: the signature is recorded without a file.
         """
         self.ensure_one()
-        lang = self.env["res.lang"]._get_code("id_ID") or self.env.lang
+        lang = self.company_id._rkt_get_lang(document=True)
         plan = self.with_context(lang=lang)
         signer = plan._get_signer_employee()
         content = canonical_json(plan._get_signed_content(signer))

@@ -40,6 +40,7 @@ FROZEN_SOP_FIELDS = frozenset(
         "step_ids",
         "root_id",
         "previous_version_id",
+        "copy_corrections",
     }
 )
 
@@ -127,6 +128,14 @@ class RktSop(models.Model):
     )
     role_head_name = fields.Char(
         string="Head Role Name", default="Kepala", required=True
+    )
+    copy_corrections = fields.Json(
+        string="Corrections of Agency Copies",
+        copy=False,
+        help="Template only: what an agency's copy reads instead of the sheet's "
+        "words, where the sheet as extracted is wrong (the template keeps it "
+        "verbatim): SOP fields by name, and under 'steps' the step names, "
+        "{sheet's wording: corrected}.",
     )
     step_ids = fields.One2many(
         "rkt.sop.step", "sop_id", string="Steps", copy=False
@@ -270,6 +279,19 @@ class RktSop(models.Model):
             "template_id": (self.template_id if self.company_id else self).id,
         }
 
+    def _apply_copy_corrections(self, corrections):
+        """Correct this new agency copy as its template's ``copy_corrections`` say:
+        the agency's users read words ("Tim", not the sheet's "TEM")."""
+        self.ensure_one()
+        corrections = dict(corrections or {})
+        step_names = corrections.pop("steps", None) or {}
+        values = {key: value for key, value in corrections.items() if key in self._fields}
+        if values:
+            self.write(values)
+        for step in self.step_ids:
+            if step.name in step_names:
+                step.name = step_names[step.name]
+
     def _find_agency_copy(self, company):
         """The current version of ``company``'s copy of this template, if any: the
         agency's default SOP when it is one, else the latest copy."""
@@ -303,6 +325,7 @@ class RktSop(models.Model):
             context = clean_context(self.env.context)
             template = self.sudo().with_context(context)  # pylint: disable=context-overridden
             copy = template._copy_with_steps(self._get_agency_copy_values(company))
+            copy._apply_copy_corrections(template.copy_corrections)
             copy = self.browse(copy.ids)
         return copy
 

@@ -447,6 +447,30 @@ class TestRktDeadlineNotifications(RktCommon):
         # the forms still open keep theirs
         self.assertTrue(self._escalations(plan.form_ids[1]))
 
+    def test_notes_and_notices_in_the_agency_language(self):
+        """An agency that writes in Indonesian gets its reminders, escalations and
+        notices in Indonesian, dates written out, whatever the scheduler's
+        language (OdooBot's: English)."""
+        self.env["res.lang"]._activate_lang("id_ID")
+        self.env.ref("base.module_rkt_planning")._update_translations(["id_ID"])
+        self.agency.company.rkt_lang = "id_ID"
+        secretary = self.agency.users["secretary"]
+        secretary.notification_type = "inbox"
+        plan = self._escalated_plan()
+        notes = plan.message_ids.filtered(lambda m: m.message_type == "notification")
+        reminder = notes.filtered(lambda m: "Tepat Waktu" in m.body)
+        self.assertEqual(len(reminder), 1)
+        # due Tuesday 5 January, 16:00 WITA
+        self.assertIn("seharusnya selesai pada 5 Januari 2027", reminder.body)
+        self.assertIn("terlambat 2 hari kerja", reminder.body)
+        self.assertNotIn("working day", reminder.body)
+        self.assertEqual(len(notes.filtered(lambda m: "Eskalasi (tingkat 1)" in m.body)), 1)
+        notice = self.env["mail.message"].with_user(secretary).search(
+            [("needaction", "=", True), ("model", "=", "rkt.plan"), ("res_id", "=", plan.id)]
+        )
+        self.assertEqual(notice.subject, "RKT: 1 langkah atau Form RKT bidang terlambat")
+        self.assertIn("Eskalasi (tingkat 1)", notice.body)
+
     def test_recipients_told_the_same_share_one_notice(self):
         """Late division forms reach the planning head and the secretary with the
         same escalations: one notice to both (in each one's inbox), the head

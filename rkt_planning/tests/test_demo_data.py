@@ -1,8 +1,18 @@
+import re
 import subprocess
 import tempfile
 from datetime import datetime
 
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import html2plaintext
+
+# Words of the English source texts of the procedure's notices (the engine's,
+# the forms', mail's activity feedback): none may remain in a demo in Indonesian.
+ENGLISH_WORDS = re.compile(
+    r"\b(Step|done|by|due|Division forms|Returned|returned for correction|submitted"
+    r"|accepted|originally assigned|Needs|Produces|Every division|Collection closed"
+    r"|coordination meeting|Verification|Original note)\b"
+)
 
 from ..tools import pades
 
@@ -63,6 +73,82 @@ class TestRktDemoData(TransactionCase):
         self.assertEqual(returned.round, 2)
         self.assertEqual(returned.step_id.number, 8)
         self.assertEqual(returned.log_ids.filtered(lambda e: e.decision == "no").step_id.number, 9)
+
+    def test_demo_speaks_indonesian(self):
+        """Every demo user works in Indonesian, in WITA, landing on their RKT tasks;
+        no demo plan carries an English notice."""
+        module = self.env["ir.module.module"].search([("name", "=", "rkt_planning")])
+        if not module.demo:
+            self.assertFalse(self._ref("res_users_dinkes_kepala_demo"))
+            return
+        users = self.env["res.users"].browse(
+            self.env["ir.model.data"]
+            .search([("module", "=", "rkt_planning"), ("model", "=", "res.users")])
+            .mapped("res_id")
+        )
+        self.assertEqual(len(users), 17)
+        home = self.env.ref("rkt_planning.mail_activity_action_rkt_my")
+        for user in users:
+            with self.subTest(user=user.login):
+                self.assertEqual(user.lang, "id_ID")
+                self.assertEqual(user.tz, "Asia/Makassar")
+                self.assertEqual(user.action_id.id, home.id)
+        for xmlid in ("res_company_dinkes_demo", "res_company_bkpsdm_demo"):
+            self.assertEqual(self._ref(xmlid).rkt_lang, "id_ID")
+        plans = self.env["rkt.plan"].browse(
+            [
+                self._ref(xmlid).id
+                for xmlid in (
+                    "rkt_plan_dinkes_archived_demo",
+                    "rkt_plan_dinkes_filling_demo",
+                    "rkt_plan_bkpsdm_returned_demo",
+                )
+            ]
+        )
+        records = [("rkt.plan", plans.ids), ("rkt.plan.form", plans.form_ids.ids)]
+        texts = []
+        for model, ids in records:
+            messages = self.env["mail.message"].search(
+                [("model", "=", model), ("res_id", "in", ids)]
+            )
+            activities = self.env["mail.activity"].search(
+                [("res_model", "=", model), ("res_id", "in", ids)]
+            )
+            texts += [html2plaintext(m.body or "") for m in messages]
+            texts += activities.mapped("summary")
+            texts += [html2plaintext(a.note or "") for a in activities]
+            # what the demo users read, in their language
+            texts += activities.activity_type_id.with_context(lang="id_ID").mapped("name")
+        self.assertGreater(len(texts), 50)
+        english = [text for text in texts if text and ENGLISH_WORDS.search(text)]
+        self.assertFalse(english, "English notices on the demo plans")
+        # the dates in the notices are written out in Indonesian
+        self.assertTrue(
+            any(
+                re.search(r"\b\d{1,2} (Januari|Februari|Maret|April|Mei|Juni|Juli|"
+                          r"Agustus|September|Oktober|November|Desember) \d{4}\b", t)
+                for t in texts
+            )
+        )
+        self.assertFalse([t for t in texts if re.search(r"\b\d{4}-\d{2}-\d{2}\b", t)])
+        archived = self._ref("rkt_plan_dinkes_archived_demo")
+        if archived.signature_id:
+            self.assertEqual(archived.signature_id.lang, "id_ID")
+
+    def test_demo_sop_copy_reads_corrected(self):
+        """The demo agency's copy of the health office SOP reads as the sheet meant;
+        the template keeps the sheet verbatim."""
+        plan = self._ref("rkt_plan_dinkes_archived_demo")
+        template = self.env.ref("rkt_planning.rkt_sop_dinkes_balangan")
+        self.assertEqual(template.role_team_name, "TEM")
+        if not plan:
+            return
+        sop = plan.sop_id
+        self.assertEqual(sop.template_id, template)
+        self.assertEqual(sop.role_team_name, "Tim")
+        self.assertEqual(sop.approver_rank, "Pembina Tk. I (IV/b)")
+        self.assertIn("Menerima dan Menandatangani RKT", sop.step_ids.mapped("name"))
+        self.assertNotIn("Menonormasi", " ".join(sop.step_ids.mapped("name")))
 
     def test_demo_calendar_skips_holidays(self):
         """Christmas 2026: 24 December is cuti bersama, 25 a public holiday."""

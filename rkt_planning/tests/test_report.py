@@ -194,11 +194,15 @@ class TestRktReport(RktCommon):
         self.assertIn("Anggaran (Rp)", text)
         self.assertIn("JUMLAH", text)
         self.assertIn("9.000.000", text)
-        # the mark, and no signature
+        # the mark, the official who will sign with name and NIP, no date, no code
         self.assertIn("DRAFT", text)
         self.assertIn("(not signed yet)", text)
-        self.assertNotIn("NIP.", text)
-        self.assertNotIn("H. AHMAD SAUKI", text)
+        self.assertIn("H. AHMAD SAUKI", text)
+        self.assertIn("NIP. 19731114 200604 1 006", text)
+        self.assertIn("Paringin, ....", text)
+        self.assertNotIn("Verification code", text)
+        # numbered pages
+        self.assertIn("Page 1 of 1", text)
         self.assertFalse(plan.signature_id)
         self.assertFalse(self._signed_attachments(plan))
         # several plans in one print (from the list): one document each, no warning
@@ -226,7 +230,9 @@ class TestRktReport(RktCommon):
             return float(match.group(1))
 
         self.assertGreater(x_min("RENCANA"), page_width * 0.2)  # centred title
-        self.assertGreater(x_min("(not"), page_width * 0.5)  # signature on the right
+        self.assertGreater(x_min("KEPALA"), page_width * 0.5)  # signature on the right
+        # the verification block stands beside the signature, on its left
+        self.assertLess(x_min("(not"), x_min("KEPALA"))
         self.assertEqual(self._page_size_mm(content), (210, 297))
 
     def test_signed_rkt_is_stored_once_and_printed_from_the_file(self):

@@ -273,6 +273,26 @@ class TestRktSop(RktCommon):
     # A plan runs on its agency's own copy
     # ------------------------------------------------------------------
 
+    def test_agency_copy_of_the_health_office_sheet_reads_corrected(self):
+        """The health office template keeps its sheet verbatim ("TEM", "Menonormasi
+        ..."); any agency's copy of it reads words, and prints one rank format."""
+        template = self.env.ref("rkt_planning.rkt_sop_dinkes_balangan")
+        self.assertEqual(template.role_team_name, "TEM")
+        self.assertEqual(template.approver_rank, "Pembina Tk I / IV b")
+        copy = template._get_agency_copy(self.agency.company)
+        self.assertEqual(copy.template_id, template)
+        self.assertEqual(copy.role_team_name, "Tim")
+        self.assertEqual(copy.role_planner_name, "Kasubbag Program")
+        self.assertEqual(copy.approver_rank, "Pembina Tk. I (IV/b)")
+        names = copy.step_ids.mapped("name")
+        self.assertIn("Menerima dan Menandatangani RKT", names)
+        self.assertNotIn("Menonormasi dan Menandatangani RKT", names)
+        self.assertEqual(len(names), len(template.step_ids))
+        # the template is unchanged, and what a copy corrects is not copied
+        self.assertEqual(template.role_team_name, "TEM")
+        self.assertIn("Menonormasi dan Menandatangani RKT", template.step_ids.mapped("name"))
+        self.assertFalse(copy.copy_corrections)
+
     def test_plan_with_a_template_gets_the_agency_copy(self):
         plan = self._make_plan()  # created by the planning head, naming the template
         copy = plan.sop_id

@@ -173,3 +173,56 @@ class TestRktMainPathTour(HttpCase, RktCommon):
             strings = xlsx.read("xl/sharedStrings.xml").decode()
         self.assertIn("Indeks kepuasan layanan kepegawaian", strings)
         self.assertIn("Performance Indicator", strings)
+
+
+@tagged("post_install", "-at_install", "rkt_tour", "is_tour")
+class TestRktPhoneTours(HttpCase, RktCommon):
+    """An official's day on a phone (375 px): each lands on My RKT Tasks and
+    reaches the action of their step in one tap on its card."""
+
+    browser_size = "375x667"
+    touch_enabled = True
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        home = cls.env.ref("rkt_planning.mail_activity_action_rkt_my")
+        cls.env["res.users"].union(
+            *cls.agency.users.values(), *cls.agency.division_users
+        ).action_id = home.id
+
+    def _tour(self, name, user):
+        self.start_tour("/odoo", name, login=user.login)
+        self.env.invalidate_all()
+
+    def test_phone_division_head_submits(self):
+        plan = self._make_plan()
+        self.run_to_fill(plan)
+        form = plan.form_ids.filtered(
+            lambda f: f.department_id == self.agency.departments[0]
+        )
+        division_head = form.head_employee_id.user_id
+        self.add_lines(form, division_head, count=1)
+        self._tour("rkt_phone_division_submit", division_head)
+        self.assertEqual(form.state, "submitted")
+
+    def test_phone_secretary_and_head_decide(self):
+        users = self.agency.users
+        plan = self._make_plan()
+        self.run_to_decision(plan)
+        self.assertEqual(plan.step_kind, "decision")
+        # tidak, with a reason
+        self._tour("rkt_phone_secretary_return", users["secretary"])
+        self.assertEqual(plan.round, 2)
+        self.assertIn(
+            "belum selaras", plan.log_ids.filtered(lambda e: e.decision == "no").reason
+        )
+        # back at the drafting step: the team drafts again; ya
+        self.complete(plan, users["team"], "Draft RKT diperbaiki")
+        self.assertEqual(plan.step_kind, "decision")
+        self._tour("rkt_phone_secretary_approve", users["secretary"])
+        self.assertEqual(plan.step_kind, "sign")
+        # the head's signature
+        self._tour("rkt_phone_head_sign", users["head"])
+        self.assertEqual(plan.state, "signed")
+        self.assertEqual(plan.signed_user_id, users["head"])

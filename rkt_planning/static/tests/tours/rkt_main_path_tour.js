@@ -51,6 +51,11 @@ function openMyDivisionForm() {
             "My Division Forms: the open Form RKT of my division"
         ),
         {
+            // the app opens on My RKT Tasks: wait until its cards are gone
+            content: "My Division Forms is shown",
+            trigger: ".o_breadcrumb:contains(My Division Forms)",
+        },
+        {
             content: "Open my division's form",
             trigger: ".o_kanban_record:contains(Bidang 0)",
             run: "click",
@@ -81,7 +86,15 @@ function openPlanToActOn() {
     return [
         ...openApp(),
         {
-            content: "The app opens on the RKT steps waiting for me",
+            content: "The app opens on my RKT tasks",
+            trigger: ".o_rkt_tasks",
+        },
+        ...openMyTasksMenu(
+            "rkt_planning.rkt_plan_menu_my",
+            "RKT Steps to Act On: the plans waiting for me"
+        ),
+        {
+            content: "The RKT steps waiting for me",
             trigger: ".o_breadcrumb:contains(RKT Steps to Act On)",
         },
         {
