@@ -27,6 +27,7 @@
         "security/rkt_planning_groups.xml",
         "security/ir.model.access.csv",
         "security/rkt_planning_security.xml",
+        "security/rkt_pk_security.xml",
         "data/ir_sequence_data.xml",
         "data/rkt_sop_data.xml",
         "data/report_paperformat_data.xml",
@@ -53,6 +54,10 @@
         "report/rkt_plan_templates.xml",
         "report/rkt_sop_reports.xml",
         "report/rkt_sop_templates.xml",
+        "views/rkt_pk_views.xml",
+        "wizard/rkt_pk_sign_views.xml",
+        "report/rkt_pk_reports.xml",
+        "report/rkt_pk_templates.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

@@ -9,3 +9,6 @@ def post_init_hook(env):
         from .demo.rkt_demo import create_demo_plans
 
         create_demo_plans(env)
+        from .demo.rkt_pk_demo import create_demo_pks
+
+        create_demo_pks(env)

@@ -14,6 +14,7 @@ from . import rkt_plan_engine
 from . import rkt_plan_activity
 from . import rkt_plan_signature
 from . import rkt_plan_signed_document
+from . import rkt_plan_pk_mixin
 from . import rkt_plan
 from . import rkt_plan_form
 from . import rkt_plan_line
@@ -30,3 +31,7 @@ from . import ir_actions_report
 from . import ir_attachment
 from . import report_rkt_plan
 from . import report_rkt_sop
+from . import rkt_pk_line
+from . import rkt_pk
+from . import rkt_pk_signature
+from . import report_rkt_pk

@@ -10,7 +10,8 @@ from odoo import api, models
 # the template), on the paper of the agency.
 RKT_PLAN_REPORT = "rkt_planning.report_rkt_plan"
 RKT_SOP_REPORT = "rkt_planning.report_rkt_sop"
-RKT_REPORT_NAMES = (RKT_PLAN_REPORT, RKT_SOP_REPORT)
+RKT_PK_REPORT = "rkt_planning.report_rkt_pk"
+RKT_REPORT_NAMES = (RKT_PLAN_REPORT, RKT_SOP_REPORT, RKT_PK_REPORT)
 F4_PAPERFORMATS = {
     "portrait": "rkt_planning.paperformat_rkt_f4_portrait",
     "landscape": "rkt_planning.paperformat_rkt_f4_landscape",

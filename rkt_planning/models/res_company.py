@@ -112,6 +112,16 @@ class ResCompany(models.Model):
         help="Whoever opens the verification page of a signed RKT (its QR code) may "
         "download the PDF. Off: only users who may read the RKT download it.",
     )
+    # -- Perjanjian Kinerja of the head of agency: its second party, printed only --
+    rkt_regent_name = fields.Char(
+        string="Name of the Regent",
+        help="The regent (Bupati / Wali Kota), second party of the head of agency's "
+        "Perjanjian Kinerja, as printed.",
+    )
+    rkt_regent_title = fields.Char(
+        string="Title of the Regent",
+        help="Printed under the regent's signature, e.g. 'Bupati Balangan'.",
+    )
     # -- language of the agency: the signed RKT and the procedure's notices --
     rkt_lang = fields.Selection(
         selection=_lang_get,

@@ -65,6 +65,10 @@ class ResConfigSettings(models.TransientModel):
     rkt_verify_public_download = fields.Boolean(
         related="company_id.rkt_verify_public_download", readonly=False
     )
+    rkt_regent_name = fields.Char(related="company_id.rkt_regent_name", readonly=False)
+    rkt_regent_title = fields.Char(
+        related="company_id.rkt_regent_title", readonly=False
+    )
 
     rkt_lang = fields.Selection(related="company_id.rkt_lang", readonly=False)
 

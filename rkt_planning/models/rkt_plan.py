@@ -19,6 +19,7 @@ PLAN_ENGINE_FIELDS = (
     "meeting_event_id",
     "archive_number",
     "archive_date",
+    "dpa_date",
     *SIGNED_DOCUMENT_FIELDS,
 )
 # Who runs the plan: from the agency's settings; an RKT manager or the head may
@@ -73,6 +74,7 @@ class RktPlan(models.Model):
         "rkt.plan.engine",
         "rkt.plan.activity.mixin",
         "rkt.plan.signed.document",
+        "rkt.plan.pk.mixin",
         "mail.thread",
         "mail.activity.mixin",
     ]

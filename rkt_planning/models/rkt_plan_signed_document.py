@@ -399,11 +399,14 @@ class RktPlanSignedDocument(models.AbstractModel):
         }
         return messages.get(error.kind) or messages["bad_answer"]
 
-    def _apply_esign(self, pdf, esign, values):
+    def _apply_esign(self, pdf, esign, values, reason=None):
         """Sign the rendered PDF as ``esign`` says; return the bytes to store and
-        complete ``values`` with the certificate's holder and issuer."""
+        complete ``values`` with the certificate's holder and issuer.
+
+        ``reason``: what the PAdES signature says it signs (default: this RKT; the
+        Perjanjian Kinerja of the plan pass their own)."""
         self.ensure_one()
-        reason = self.env._("RKT %(plan)s signed", plan=self.name)
+        reason = reason or self.env._("RKT %(plan)s signed", plan=self.name)
         location = self.company_id.rkt_signing_place or self.company_id.city or ""
         if esign["provider"] == "local":
             signed = pades.sign_pdf(

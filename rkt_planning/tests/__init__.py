@@ -13,6 +13,7 @@ from . import test_access_matrix
 from . import test_signature
 from . import test_esign
 from . import test_concurrency
+from . import test_pk
 from . import test_offers
 from . import test_decide_links
 from . import test_renstra

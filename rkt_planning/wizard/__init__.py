@@ -1,3 +1,5 @@
 from . import rkt_plan_step_complete
 from . import rkt_plan_return
 from . import rkt_plan_sign
+from . import rkt_plan_dpa
+from . import rkt_pk_sign

@@ -1,0 +1,124 @@
+from odoo import api, models
+
+from .report_rkt_plan import format_amount_id, format_date_id
+
+
+class ReportRktPk(models.AbstractModel):
+    """The Perjanjian Kinerja as PermenPAN-RB 53/2014 lays it out: the statement
+    page with both parties and their signatures, and the annex (sasaran /
+    indikator / target; programme / anggaran with JUMLAH)."""
+
+    _name = "report.rkt_planning.report_rkt_pk"
+    _description = "Perjanjian Kinerja Report"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        docs = self.env["rkt.pk"].browse(docids)
+        plan_report = self.env["report.rkt_planning.report_rkt_plan"]
+        return {
+            "doc_ids": docids,
+            "doc_model": "rkt.pk",
+            "docs": docs,
+            "get_letterhead": plan_report._get_letterhead,
+            "get_parties": self._get_parties,
+            "get_annex": self._get_annex,
+        }
+
+    @api.model
+    def _get_party_block(self, pk, official, signer, capacity, title, signed_date):
+        """Title, name, rank and NIP under one party's signature; "Plt." / "Plh."
+        before the title when an acting official signed."""
+        employee = signer or official
+        prefix = {"plt": "Plt. ", "plh": "Plh. "}.get(capacity or "", "")
+        is_pppk = (employee.rkt_rank or "").startswith("pppk_")
+        return {
+            "title": prefix + (title or ""),
+            "name": employee.name or "",
+            "rank": employee.rkt_rank_label or "",
+            "nip": employee.nip_formatted or "",
+            "nip_label": "NI PPPK." if is_pppk else "NIP.",
+            "signed": bool(signed_date),
+        }
+
+    @api.model
+    def _get_parties(self, pk):
+        company = pk.company_id
+        first = self._get_party_block(
+            pk,
+            pk.first_employee_id,
+            pk.first_signer_employee_id,
+            pk.first_capacity,
+            pk.first_title,
+            pk.first_signed_date,
+        )
+        if pk.party == "head":
+            second = {
+                "title": pk.second_title or "",
+                "name": pk.second_name or "",
+                "rank": "",
+                "nip": "",
+                "nip_label": "",
+                "signed": bool(pk.second_signed_date),
+            }
+        else:
+            second = self._get_party_block(
+                pk,
+                pk.second_employee_id,
+                pk.second_signer_employee_id,
+                pk.second_capacity,
+                pk.second_title,
+                pk.second_signed_date,
+            )
+        date = pk.second_signed_date or pk.first_signed_date
+        return {
+            "first": first,
+            "second": second,
+            "place": company.rkt_signing_place or company.city or "",
+            "date": format_date_id(date) if date else "",
+            "signed": pk.state in ("signed", "archived"),
+            "code": pk._get_printed_signature()._get_verify_code()
+            if pk._get_printed_signature()
+            else "",
+        }
+
+    @api.model
+    def _get_annex(self, pk):
+        """The annex's two tables: objectives, indicators and targets (an objective
+        printed once for its indicators), and the programmes with their budgets
+        and the total."""
+        targets = []
+        number = 0
+        for line in pk.line_ids:
+            objective = line.strategic_objective or ""
+            if targets and objective == targets[-1]["group_objective"]:
+                targets[-1]["group_head"]["rowspan"] += 1
+                row = {"rowspan": 0}
+            else:
+                number += 1
+                row = {"rowspan": 1, "number": number, "objective": objective}
+            row.update(
+                {
+                    "group_objective": objective,
+                    "indicator": line.indicator or "",
+                    "target": " ".join(p for p in (line.target, line.uom) if p),
+                }
+            )
+            row["group_head"] = row if row["rowspan"] else targets[-1]["group_head"]
+            targets.append(row)
+        programs = {}
+        for line in pk.line_ids:
+            if not (line.program_code or line.program_name or line.budget):
+                continue
+            key = (line.program_code or "", line.program_name or "")
+            programs[key] = programs.get(key, 0.0) + line.budget
+        return {
+            "targets": targets,
+            "programs": [
+                {
+                    "name": " ".join(p for p in key if p) or "-",
+                    "budget": format_amount_id(amount),
+                }
+                for key, amount in programs.items()
+            ],
+            "total": format_amount_id(sum(programs.values())),
+        }

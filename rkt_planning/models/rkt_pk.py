@@ -1,0 +1,614 @@
+import base64
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .rkt_pk_line import PK_LINE_COPIED_FIELDS
+from .rkt_plan_signature import canonical_json, new_verify_token, sha256_hex
+
+PK_STATES = [
+    ("draft", "Draft"),
+    ("first_signed", "Signed by the First Party"),
+    ("signed", "Signed"),
+    ("archived", "Archived"),
+]
+PK_PARTIES = [
+    ("head", "Head of Agency (with the Regent)"),
+    ("division", "Division Head (with the Head of Agency)"),
+]
+# How a party signed: as the official, or as their acting official.
+PK_CAPACITIES = [
+    ("own", "Official"),
+    ("plt", "Plt. (Acting)"),
+    ("plh", "Plh. (Daily Acting)"),
+]
+# What only the PK's own workflow writes.
+PK_ENGINE_FIELDS = (
+    "name",
+    "plan_id",
+    "party",
+    "department_id",
+    "first_employee_id",
+    "first_title",
+    "second_employee_id",
+    "second_name",
+    "second_title",
+    "state",
+    "deadline",
+    "first_signer_employee_id",
+    "first_signed_user_id",
+    "first_capacity",
+    "first_signed_date",
+    "second_signer_employee_id",
+    "second_signed_user_id",
+    "second_capacity",
+    "second_signed_date",
+    "second_on_paper",
+    "signature_id",
+)
+PK_REPORT = "rkt_planning.action_report_rkt_pk"
+# While the engine renders the PK it is recording, the context holds the signature
+# about to be recorded (an in-memory ``rkt.pk.signature``): the report prints its
+# verification code.  A recordset is no JSON value: no RPC call can put one there.
+PK_SIGNING_CONTEXT_KEY = "rkt_planning_pk_signing"
+
+
+class RktPk(models.Model):
+    """The Perjanjian Kinerja (performance agreement, PermenPAN-RB 53/2014) of one
+    official for the year of a signed RKT.
+
+    Drafted by the addon once the RKT is signed and its DPA date entered: one for
+    the head of agency (second party: the regent, printed from the settings) with
+    the agency's IKU lines, one per division head (second party: the head of
+    agency) with the lines of their division form.
+
+    ===============  =====================================================
+    Action           Who, when
+    ===============  =====================================================
+    Sign (first)     the first party or their acting official, in draft
+    Sign (second)    division PK: the head of agency or their acting
+                     official; the head's PK: the head (or acting official)
+                     records the regent's signature on paper as received
+    Archive          the planning head or an RKT manager, once signed
+    Edit lines       the first party, planning head or RKT manager, draft
+    ===============  =====================================================
+    """
+
+    _name = "rkt.pk"
+    _inherit = ["rkt.engine.guard.mixin", "mail.thread", "mail.activity.mixin"]
+    _description = "Perjanjian Kinerja (PK)"
+    _order = "year desc, plan_id, party desc, department_id, id"
+    _check_company_auto = True
+    _mail_post_access = "read"
+    _rkt_engine_fields = PK_ENGINE_FIELDS
+    _sql_constraints = [
+        (
+            "plan_official_unique",
+            "UNIQUE(plan_id, party, first_employee_id)",
+            "An official has one Perjanjian Kinerja per RKT.",
+        ),
+    ]
+
+    name = fields.Char(string="Number", required=True, readonly=True, default="/")
+    plan_id = fields.Many2one(
+        "rkt.plan",
+        string="RKT",
+        required=True,
+        readonly=True,
+        ondelete="restrict",
+        index=True,
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        related="plan_id.company_id", store=True, index=True, string="Agency"
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    year = fields.Integer(related="plan_id.year", store=True, string="Fiscal Year")
+    party = fields.Selection(PK_PARTIES, string="Agreement Of", required=True, readonly=True)
+    department_id = fields.Many2one(
+        "hr.department", string="Division", readonly=True, check_company=True
+    )
+    first_employee_id = fields.Many2one(
+        "hr.employee",
+        string="First Party (PIHAK PERTAMA)",
+        readonly=True,
+        required=True,
+        check_company=True,
+    )
+    first_title = fields.Char(string="Position of the First Party", readonly=True)
+    second_employee_id = fields.Many2one(
+        "hr.employee",
+        string="Second Party (PIHAK KEDUA)",
+        readonly=True,
+        check_company=True,
+        help="The head of agency for a division head's PK; empty for the head's own "
+        "PK, whose second party is the regent.",
+    )
+    second_name = fields.Char(
+        string="Name of the Second Party",
+        readonly=True,
+        help="The regent's name for the head's PK (from the settings), printed only.",
+    )
+    second_title = fields.Char(string="Position of the Second Party", readonly=True)
+    state = fields.Selection(
+        PK_STATES, default="draft", required=True, readonly=True, tracking=True
+    )
+    deadline = fields.Date(
+        readonly=True,
+        help="One month after the DPA date (PermenPAN-RB 53/2014).",
+    )
+    line_ids = fields.One2many("rkt.pk.line", "pk_id", string="Lines")
+    budget_total = fields.Monetary(
+        string="Total Budget", compute="_compute_budget_total", currency_field="currency_id"
+    )
+    first_signer_employee_id = fields.Many2one(
+        "hr.employee", string="First Party Signed By", readonly=True
+    )
+    first_signed_user_id = fields.Many2one("res.users", readonly=True, string="First Party User")
+    first_capacity = fields.Selection(PK_CAPACITIES, readonly=True, string="First Party Signed As")
+    first_signed_date = fields.Date(readonly=True, string="First Party Signed On")
+    second_signer_employee_id = fields.Many2one(
+        "hr.employee", string="Second Party Signed By", readonly=True
+    )
+    second_signed_user_id = fields.Many2one(
+        "res.users", readonly=True, string="Second Party User"
+    )
+    second_capacity = fields.Selection(
+        PK_CAPACITIES, readonly=True, string="Second Party Signed As"
+    )
+    second_signed_date = fields.Date(readonly=True, string="Second Party Signed On")
+    second_on_paper = fields.Boolean(
+        string="Signed on Paper",
+        readonly=True,
+        help="The regent signed the printed PK; the head of agency recorded it.",
+    )
+    signature_id = fields.Many2one(
+        "rkt.pk.signature", string="Signature", readonly=True, copy=False
+    )
+    user_can_sign_first = fields.Boolean(compute="_compute_user_actions")
+    user_can_sign_second = fields.Boolean(compute="_compute_user_actions")
+    user_can_archive = fields.Boolean(compute="_compute_user_actions")
+
+    # ------------------------------------------------------------------
+    # Compute methods
+    # ------------------------------------------------------------------
+
+    @api.depends("line_ids.budget")
+    def _compute_budget_total(self):
+        for pk in self:
+            pk.budget_total = sum(pk.line_ids.mapped("budget"))
+
+    @api.depends_context("uid")
+    @api.depends("state")
+    def _compute_user_actions(self):
+        for pk in self:
+            pk.user_can_sign_first = pk._get_refusal("sign_first") is None
+            pk.user_can_sign_second = pk._get_refusal("sign_second") is None
+            pk.user_can_archive = pk._get_refusal("archive") is None
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_signed(self):
+        if not self.env.su and self.filtered(lambda pk: pk.state != "draft"):
+            raise UserError(self.env._("A signed Perjanjian Kinerja cannot be deleted."))
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_sign_first(self):
+        """The first party (or their acting official) signs."""
+        self._check_can_sign_first()
+        for pk in self:
+            employee, capacity = pk._get_acting_as(pk.first_employee_id)
+            pk._engine_write(
+                {
+                    "state": "first_signed",
+                    "first_signer_employee_id": employee.id,
+                    "first_signed_user_id": self.env.user.id,
+                    "first_capacity": capacity,
+                    "first_signed_date": pk._get_today(),
+                }
+            )
+            pk._activity_done()
+            pk._activity_schedule_officials()
+        return True
+
+    def action_sign_second(self, passphrase=None, nik=None):
+        """The second party signs: the head of agency (or acting official) for a
+        division head's PK; for the head's own PK, the head (or acting official)
+        records the regent's signature on the printed PK as received.
+
+        Where the agency signs electronically (settings), the head's signature of a
+        division head's PK is a PAdES signature of the file, as the RKT's: without
+        the passphrase (and NIK for BSrE), the signing dialog opens."""
+        self._check_can_sign_second()
+        electronic = self.filtered(
+            lambda pk: pk.party == "division"
+            and pk.plan_id._get_esign_provider() != "none"
+        )
+        if passphrase is None and electronic:
+            self.ensure_one()
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Sign Perjanjian Kinerja"),
+                "res_model": "rkt.pk.sign",
+                "view_mode": "form",
+                "target": "new",
+                "context": {"default_pk_id": self.id},
+            }
+        # the key is unlocked and the certificate checked before anything is written
+        esigns = {pk.id: pk.plan_id._prepare_esign(passphrase, nik) for pk in electronic}
+        for pk in self:
+            official = pk._get_second_official()
+            employee, capacity = pk._get_acting_as(official)
+            with self.env.cr.savepoint():
+                pk._engine_write(
+                    {
+                        "state": "signed",
+                        "second_signer_employee_id": (
+                            employee.id if pk.party == "division" else False
+                        ),
+                        "second_signed_user_id": self.env.user.id,
+                        "second_capacity": capacity if pk.party == "division" else False,
+                        "second_signed_date": pk._get_today(),
+                        "second_on_paper": pk.party == "head",
+                    }
+                )
+                pk._create_signature(esigns.get(pk.id))
+            pk._activity_done()
+        return True
+
+    def action_archive_pk(self):
+        """The planning head or an RKT manager archives a signed PK."""
+        self._check_can_archive()
+        self._engine_write({"state": "archived"})
+        return True
+
+    def action_print(self):
+        self.ensure_one()
+        return self.env.ref(PK_REPORT).report_action(self)
+
+    # ------------------------------------------------------------------
+    # Business methods: who may act
+    # ------------------------------------------------------------------
+
+    def _check_can_sign_first(self):
+        self._raise_refusal("sign_first")
+
+    def _check_can_sign_second(self):
+        self._raise_refusal("sign_second")
+
+    def _check_can_archive(self):
+        self._raise_refusal("archive")
+
+    def _raise_refusal(self, action):
+        for pk in self:
+            message = pk._get_refusal(action)
+            if message is not None:
+                raise UserError(message)
+
+    def _get_refusal(self, action):
+        """``None`` when the current user may take ``action`` on this PK now,
+        else the message that refuses it."""
+        self.ensure_one()
+        if action == "sign_first":
+            if self.state != "draft":
+                return self.env._(
+                    "%(pk)s is not a draft: the first party has signed already.",
+                    pk=self.name,
+                )
+            if not self._is_acting_as(self.first_employee_id):
+                return self.env._(
+                    "Only %(official)s (the first party) or their acting official "
+                    "may sign %(pk)s as the first party.",
+                    official=self.first_employee_id.name,
+                    pk=self.name,
+                )
+            return None
+        if action == "sign_second":
+            if self.state != "first_signed":
+                return self.env._(
+                    "%(pk)s is signed by the second party after the first party "
+                    "and only once.",
+                    pk=self.name,
+                )
+            official = self._get_second_official()
+            if not self._is_acting_as(official):
+                if self.party == "head":
+                    return self.env._(
+                        "Only the head of agency %(official)s or their acting "
+                        "official records the regent's signature of %(pk)s.",
+                        official=official.name or "-",
+                        pk=self.name,
+                    )
+                return self.env._(
+                    "Only %(official)s (the second party) or their acting official "
+                    "may sign %(pk)s as the second party.",
+                    official=official.name or "-",
+                    pk=self.name,
+                )
+            return None
+        if action == "archive":
+            if self.state != "signed":
+                return self.env._(
+                    "%(pk)s is archived once signed by both parties.", pk=self.name
+                )
+            if not self._is_pk_manager():
+                return self.env._(
+                    "Only the planning head or an RKT manager archives %(pk)s.",
+                    pk=self.name,
+                )
+            return None
+        return self.env._("Unknown action.")
+
+    def _is_pk_manager(self):
+        user = self.env.user
+        return user.has_group("rkt_planning.group_rkt_manager") or (
+            user.has_group("rkt_planning.group_rkt_planner")
+            and self.plan_id.planner_employee_id.user_id == user
+        )
+
+    def _can_edit_lines(self):
+        self.ensure_one()
+        return self.state == "draft" and (
+            self._is_acting_as(self.first_employee_id) or self._is_pk_manager()
+        )
+
+    def _get_second_official(self):
+        """Whose role signs second: the head of agency (for the head's own PK, the
+        head records the regent's signature)."""
+        self.ensure_one()
+        if self.party == "head":
+            return self.first_employee_id
+        return self.second_employee_id
+
+    def _is_acting_as(self, official):
+        return bool(official) and official in self.env[
+            "rkt.delegation"
+        ]._get_acting_employees(self.env.user)
+
+    def _get_acting_as(self, official):
+        """``(employee whose name is printed, capacity)`` of the current user acting
+        for ``official``: the official themself, or their Plt./Plh."""
+        self.ensure_one()
+        user = self.env.user
+        if official.user_id == user:
+            return official, "own"
+        delegation = self.env["rkt.delegation"]._get_active(official).filtered(
+            lambda d: d.delegate_employee_id.user_id == user
+        )[:1]
+        employees = user.employee_ids
+        employee = employees.filtered(lambda e: e.company_id == self.company_id)[:1]
+        return employee or employees[:1] or official, delegation.kind or "own"
+
+    def _get_printed_signature(self):
+        """The signature whose code the report prints: the one being recorded
+        while the engine renders the PK, else the PK's signature record."""
+        self.ensure_one()
+        pending = self.env.context.get(PK_SIGNING_CONTEXT_KEY)
+        if (
+            isinstance(pending, models.BaseModel)
+            and pending._name == "rkt.pk.signature"
+            and pending.pk_id.id == self.id
+            and not self.signature_id
+        ):
+            return pending
+        return self.signature_id
+
+    def _get_today(self):
+        self.ensure_one()
+        return self.company_id.resource_calendar_id._rkt_today()
+
+    # ------------------------------------------------------------------
+    # Business methods: drafting
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _draft_for_plans(self, plans):
+        """Draft the PKs of signed ``plans`` with a DPA date that have none yet:
+        the head's (the agency's IKU lines) and one per division head (their
+        form's lines).  Called by the engine once the user's right was checked."""
+        vals_list = []
+        for plan in plans:
+            if plan.state not in ("signed", "archived") or not plan.dpa_date:
+                continue
+            if plan.pk_ids:
+                continue
+            company = plan.company_id
+            lines = plan._get_document_lines()
+            deadline = plan.dpa_date + relativedelta(months=1)
+            head = plan.head_employee_id
+            head_title = company.rkt_head_title or f"Kepala {company.name}"
+            vals_list.append(
+                {
+                    "name": f"PK/{plan.year}/{head.name}",
+                    "plan_id": plan.id,
+                    "party": "head",
+                    "first_employee_id": head.id,
+                    "first_title": head_title,
+                    "second_name": company.rkt_regent_name or "",
+                    "second_title": company.rkt_regent_title or "",
+                    "deadline": deadline,
+                    "line_ids": self._prepare_line_commands(
+                        lines.filtered("is_iku")
+                    ),
+                }
+            )
+            for form in plan.form_ids:
+                official = form.head_employee_id
+                if not official or form.state == "missing":
+                    continue
+                form_lines = lines.filtered(lambda line, f=form: line.form_id == f)
+                vals_list.append(
+                    {
+                        "name": f"PK/{plan.year}/{official.name}",
+                        "plan_id": plan.id,
+                        "party": "division",
+                        "department_id": form.department_id.id,
+                        "first_employee_id": official.id,
+                        "first_title": official.rkt_position
+                        or f"Kepala {form.department_id.name}",
+                        "second_employee_id": head.id,
+                        "second_name": head.name,
+                        "second_title": head_title,
+                        "deadline": deadline,
+                        "line_ids": self._prepare_line_commands(form_lines),
+                    }
+                )
+        # sudo: the engine drafts the PKs once the DPA date was entered by
+        # someone entitled (see rkt.plan._check_can_set_dpa_date)
+        pks = self.sudo()._engine().create(vals_list).with_env(self.env)
+        pks._activity_schedule_officials()
+        return pks
+
+    @api.model
+    def _prepare_line_commands(self, plan_lines):
+        return [
+            fields.Command.create(
+                {
+                    **{name: plan_line[name] for name in PK_LINE_COPIED_FIELDS},
+                    "plan_line_id": plan_line.id,
+                    "rkt_target": plan_line.target,
+                }
+            )
+            for plan_line in plan_lines
+        ]
+
+    # ------------------------------------------------------------------
+    # Business methods: activities
+    # ------------------------------------------------------------------
+
+    def _get_waiting_official(self):
+        self.ensure_one()
+        if self.state == "draft":
+            return self.first_employee_id
+        if self.state == "first_signed":
+            return self._get_second_official()
+        return self.env["hr.employee"]
+
+    def _activity_schedule_officials(self):
+        """One activity, due on the PK's deadline, for the official whose signature
+        is awaited (or their acting official)."""
+        act_type = self.env.ref("rkt_planning.mail_act_rkt_pk_sign")
+        vals_list = []
+        for pk in self:
+            official = pk._get_waiting_official()
+            users = self.env["rkt.delegation"]._get_acting_users(official)
+            summary = (
+                self.env._("Record the regent's signature of %(pk)s", pk=pk.name)
+                if pk.party == "head" and pk.state == "first_signed"
+                else self.env._("Sign %(pk)s", pk=pk.name)
+            )
+            for user in users:
+                vals_list.append(
+                    {
+                        "activity_type_id": act_type.id,
+                        "automated": True,
+                        "user_id": user.id,
+                        "res_model_id": self.env["ir.model"]._get_id(self._name),
+                        "res_id": pk.id,
+                        "date_deadline": pk.deadline or fields.Date.today(),
+                        "summary": summary[:250],
+                    }
+                )
+        # sudo: the engine schedules the activity of the official who signs next
+        return self.env["mail.activity"].sudo().create(vals_list)
+
+    def _activity_done(self):
+        act_type = self.env.ref("rkt_planning.mail_act_rkt_pk_sign")
+        activities = self.sudo().activity_ids.filtered(
+            lambda a: a.activity_type_id == act_type
+        )
+        if activities:
+            activities.action_feedback(feedback=self.env._("Signed."))
+
+    # ------------------------------------------------------------------
+    # Business methods: the signature record
+    # ------------------------------------------------------------------
+
+    def _get_signed_content(self):
+        """What the signature covers: the PK's parties, dates and lines."""
+        self.ensure_one()
+        return {
+            "pk": self.name,
+            "plan": self.plan_id.name,
+            "agency": self.company_id.name or "",
+            "year": self.year,
+            "first": {
+                "official": self.first_employee_id.name or "",
+                "signer": self.first_signer_employee_id.name or "",
+                "capacity": self.first_capacity or "",
+                "date": fields.Date.to_string(self.first_signed_date) or "",
+            },
+            "second": {
+                "official": self.second_name or "",
+                "signer": self.second_signer_employee_id.name or "",
+                "capacity": self.second_capacity or "",
+                "on_paper": self.second_on_paper,
+                "date": fields.Date.to_string(self.second_signed_date) or "",
+            },
+            "lines": [
+                {
+                    "strategic_objective": line.strategic_objective or "",
+                    "indicator": line.indicator or "",
+                    "target": line.target or "",
+                    "uom": line.uom or "",
+                    "program_code": line.program_code or "",
+                    "program_name": line.program_name or "",
+                    "budget": f"{line.budget:.2f}",
+                }
+                for line in self.line_ids
+            ],
+        }
+
+    def _create_signature(self, esign=None):
+        """Record what both parties signed and the PK rendered once, in the agency's
+        document language,
+        signed electronically as ``esign`` says (see rkt.plan._prepare_esign)."""
+        self.ensure_one()
+        # the agency's document language, as the signed RKT (res.company.rkt_lang)
+        lang = self.company_id._rkt_get_lang(document=True) or "en_US"
+        content = canonical_json(self._get_signed_content())
+        values = {
+            "pk_id": self.id,
+            "signed_at": fields.Datetime.now(),
+            "lang": lang,
+            "content": content,
+            "content_sha256": sha256_hex(content),
+            "verify_token": new_verify_token(),
+        }
+        pending = self.env["rkt.pk.signature"].new(values)
+        pdf, report_format = (
+            self.env["ir.actions.report"]
+            .with_context(lang=lang, **{PK_SIGNING_CONTEXT_KEY: pending})
+            ._render_qweb_pdf(PK_REPORT, self.ids)
+        )
+        if report_format == "pdf":
+            if esign:
+                pdf = self.plan_id._apply_esign(
+                    pdf,
+                    esign,
+                    values,
+                    reason=self.env._("Perjanjian Kinerja %(pk)s signed", pk=self.name),
+                )
+                values["esign_provider"] = esign["provider"]
+            values.update(
+                {
+                    "pdf_file": base64.b64encode(pdf),
+                    "pdf_filename": "{} - signed.pdf".format(
+                        self.name.replace("/", "-")
+                    ),
+                    "pdf_sha256": sha256_hex(pdf),
+                }
+            )
+        # sudo: the RKT groups only read signatures; the engine records the one
+        # both parties have just completed (action_sign_second checked the user)
+        signature = self.env["rkt.pk.signature"].sudo().create(values)
+        self._engine_write({"signature_id": signature.id})
+        return signature
