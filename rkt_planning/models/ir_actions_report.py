@@ -58,6 +58,13 @@ class IrActionsReport(models.Model):
                     "attachment": None,
                 }
                 continue
+            if report.report_name == RKT_PK_REPORT and record.signature_id.pdf_sha256:
+                # a signed PK likewise, from the file its signature record keeps
+                streams[record.id] = {
+                    "stream": io.BytesIO(record._get_signed_pdf()),
+                    "attachment": None,
+                }
+                continue
             company = record.company_id or self.env.company
             streams.update(
                 super(

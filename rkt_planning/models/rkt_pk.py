@@ -387,6 +387,21 @@ class RktPk(models.Model):
         employee = employees.filtered(lambda e: e.company_id == self.company_id)[:1]
         return employee or employees[:1] or official, delegation.kind or "own"
 
+    def _get_signed_pdf(self):
+        """The signed PK as its signature record keeps it: what is printed of a
+        signed PK, never rendered anew.  Missing or altered, it is refused."""
+        self.ensure_one()
+        signature = self.signature_id
+        if not signature._check_stored():
+            raise UserError(
+                self.env._(
+                    "The signed file of %(pk)s is missing or does not match its "
+                    "signature: it is not printed. Ask your administrator to restore it.",
+                    pk=self.name,
+                )
+            )
+        return signature._get_pdf_content()
+
     def _get_printed_signature(self):
         """The signature whose code the report prints: the one being recorded
         while the engine renders the PK, else the PK's signature record."""

@@ -391,6 +391,12 @@ class TestRktPk(RktCommon):
         ):
             self.assertIn(expected, text)
         self.assertNotIn("DRAFT", text)
+        # printed again, by another reader of the agency: the stored file itself
+        reports = self.as_user(self.env["ir.actions.report"], self.div_users[1])
+        reprint, _format = reports.with_context(force_report_rendering=True)._render_qweb_pdf(
+            PK_REPORT, pk.ids
+        )
+        self.assertEqual(reprint, content)
         # a draft is printed with its mark and without a date
         draft = self._head_pk()
         reports = self.env["ir.actions.report"].with_context(force_report_rendering=True)
