@@ -16,6 +16,19 @@ class TestRktOffers(RktCommon):
         head = own.head_employee_id.user_id
         self.assertTrue(self.as_user(own, head).user_can_edit_lines)
         self.assertFalse(self.as_user(other, head).user_can_edit_lines)
+        # the form's "Lines" button: the editable list for one's own form, a list
+        # without New, Delete, Import or edit in place for another's
+        arch = self.as_user(own, head).get_view(
+            self.env.ref("rkt_planning.rkt_plan_form_view_form").id
+        )["arch"]
+        readonly_action = self.env.ref("rkt_planning.rkt_plan_line_action_division_form_readonly")
+        self.assertIn(f'name="{readonly_action.id}"', arch)
+        readonly = self.env["rkt.plan.line"].get_view(
+            self.env.ref("rkt_planning.rkt_plan_line_view_list_division_readonly").id
+        )["arch"]
+        for attribute in ('create="0"', 'delete="0"', 'edit="0"', 'import="0"'):
+            self.assertIn(attribute, readonly)
+        self.assertNotIn("editable=", readonly)
         # the server decides, with its own message
         with self.assertRaisesRegex(AccessError, "own division") as refused:
             self.add_lines(other, head, count=1)
