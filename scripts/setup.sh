@@ -71,8 +71,10 @@ WEBSOCKET_CLIENT="websocket-client==1.9.2"
 # 82 and later no longer ship, and which before 77 cannot find zope.interface /
 # zope.event as their current releases name their metadata: the gevent process
 # dies at start ("DistributionNotFound: zope.interface") and the inbox and
-# activity counters no longer update live. A new venv gets setuptools 65.
-VENV_SETUPTOOLS="setuptools==80.9.0"
+# activity counters no longer update live. A new venv gets setuptools 65. From
+# 80.9 on, importing pkg_resources (babel's term extraction does) warns with a
+# UserWarning that Odoo logs: 78.1 warns with a DeprecationWarning only.
+VENV_SETUPTOOLS="setuptools==78.1.1"
 # Bump when the way .venv-odoo is made changes: the next run redoes the pip steps.
 VENV_RECIPE=3
 
@@ -293,12 +295,23 @@ venv_stamp() { # what .venv-odoo is made of; a change redoes the pip steps
     printf 'recipe=%s\n' "$VENV_RECIPE"
 }
 
+ensure_venv_setuptools() { # ensure_venv_setuptools PY: the setuptools of VENV_SETUPTOOLS
+    local py=$1 have
+    have=$("$py" -c 'import importlib.metadata as m; print(m.version("setuptools"))' 2>/dev/null || true)
+    if [ "setuptools==$have" != "$VENV_SETUPTOOLS" ]; then
+        say "installing $VENV_SETUPTOOLS in $ODOO_VENV (was: ${have:-none})"
+        "$py" -m pip --disable-pip-version-check install --quiet "$VENV_SETUPTOOLS" \
+            || die "pip could not install $VENV_SETUPTOOLS (network? PyPI?)"
+    fi
+}
+
 ensure_odoo_venv() { # ensure_odoo_venv SRC: .venv-odoo with Odoo installed from SRC
     local src=$1 vpy=$ODOO_VENV/bin/python want
     want=$(venv_stamp "$src")
     if [ -x "$vpy" ] && [ "$(cat "$ODOO_VENV/.rkt-setup" 2>/dev/null)" = "$want" ] \
         && [ -x "$ODOO_VENV/bin/odoo" ]; then
         say "reusing $ODOO_VENV (Odoo from $src)"
+        ensure_venv_setuptools "$vpy"
         return 0
     fi
     if [ ! -x "$vpy" ] || ! "$vpy" -c 'import sys' >/dev/null 2>&1 \

@@ -165,8 +165,10 @@ class TestRktDemoData(TransactionCase):
         """Dinas Kesehatan signs with local certificates: the archived demo RKT
         carries one valid PAdES signature by the demo head (pyHanko and pdfsig)."""
         archived = self._ref("rkt_plan_dinkes_archived_demo")
-        if not archived or not archived.signature_id.pdf_sha256 or not pades.is_available():
-            self.skipTest("no signed demo RKT (no demo data, wkhtmltopdf or pyHanko)")
+        if not archived:
+            return  # installed without demo data: nothing to check
+        if not archived.signature_id.pdf_sha256 or not pades.is_available():
+            self.skipTest("the demo RKT was not signed: wkhtmltopdf or pyHanko missing")
         signature = archived.signature_id
         self.assertEqual(archived.company_id.rkt_esign_provider, "local")
         self.assertEqual(signature.esign_provider, "local")
