@@ -15,7 +15,8 @@ MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 
 
 class RktVerifyController(http.Controller):
-    """The public verification page of a signed RKT, opened from its QR code:
+    """The public verification page of a signed document — an RKT or a Perjanjian
+    Kinerja, both recorded as ``rkt.plan.signature`` — opened from its QR code:
     no login; Indonesian whatever the visitor's language (Permenkominfo 11/2022
     Pasal 35: a QR code on a government document shows what was signed)."""
 
@@ -34,13 +35,14 @@ class RktVerifyController(http.Controller):
         )
 
     def _may_download(self, signature):
-        if signature.plan_id.company_id.rkt_verify_public_download:
+        if signature.company_id.rkt_verify_public_download:
             return True
         if request.env.user._is_public():
             return False
-        plan = request.env["rkt.plan"].browse(signature.plan_id.id)
+        # the document as the visitor's user: may they read it?
+        document = signature._get_document().with_env(request.env)
         try:
-            plan.check_access("read")
+            document.check_access("read")
         except AccessError:
             return False
         return True
@@ -62,19 +64,18 @@ class RktVerifyController(http.Controller):
         )
 
     def _page_values(self, signature, **extra):
-        plan = signature.plan_id
-        block = signature._get_printed_block()
-        capacities = dict(
-            signature._fields["capacity"]._description_selection(
-                request.env(context=dict(request.env.context, lang=self._get_lang()))
-            )
-        )
+        snapshot = signature._get_snapshot()
+        document = signature._get_document()
+        env = request.env(context=dict(request.env.context, lang=self._get_lang()))
+        capacities = dict(signature._fields["capacity"]._description_selection(env))
         return {
             "signature": signature,
-            "plan": plan,
-            "block": block,
-            "agency": signature._get_snapshot().get("agency") or plan.company_id.name,
-            "year": signature._get_snapshot().get("year") or plan.year,
+            "document": document,
+            "label": signature.with_env(env)._get_document_label(),
+            "block": signature._get_printed_block(),
+            "parties": self._get_pk_parties(signature, snapshot, env),
+            "agency": snapshot.get("agency") or signature.company_id.name,
+            "year": snapshot.get("year") or document.year,
             "capacity": capacities.get(signature.capacity, ""),
             "code": format_verify_token(signature.verify_token),
             "pades": signature._get_pades_status(),
@@ -84,6 +85,27 @@ class RktVerifyController(http.Controller):
             "uploaded": None,
             **extra,
         }
+
+    def _get_pk_parties(self, signature, snapshot, env):
+        """A Perjanjian Kinerja's two parties as its file prints them, with where
+        each signature stands; ``[]`` for an RKT."""
+        if not signature.pk_id:
+            return []
+        second = snapshot.get("second") or {}
+        if second.get("on_paper"):
+            second_status = (
+                env._("Signed on paper, as recorded by the head of agency")
+                if signature.cosigned_at
+                else env._("Signs the printed document on paper: not recorded yet")
+            )
+        elif signature.cosigned_at:
+            second_status = env._("Signed")
+        else:
+            second_status = env._("Not signed yet")
+        return [
+            dict(snapshot.get("first") or {}, role="PIHAK PERTAMA", status=env._("Signed")),
+            dict(second, role="PIHAK KEDUA", status=second_status),
+        ]
 
     @http.route("/rkt/verify", type="http", auth="public", methods=["GET"], sitemap=False)
     def verify_form(self, code=None, **kwargs):

@@ -434,8 +434,10 @@ class RktDemoBuilder:
         }
 
     def _demo_esign(self, agency):
-        """The agency signs with local certificates; its head gets a demo PKCS#12
-        (from a demo root the agency trusts), valid five years from today."""
+        """The agency signs with local certificates; its head and its division heads
+        (who sign their Perjanjian Kinerja) get a demo PKCS#12 (from a demo root the
+        agency trusts, passphrase ``DEMO_ESIGN_PASSPHRASE``), valid five years from
+        today."""
         from ..tools import pades
 
         company = agency["company"]
@@ -446,13 +448,6 @@ class RktDemoBuilder:
 
         now = datetime.datetime.utcnow().replace(microsecond=0)
         ca = certs.make_ca("RKT Demo Root CA (not a real CA)")
-        official = certs.make_official(
-            ca,
-            "RAHMAT HIDAYAT",
-            now - timedelta(days=1),
-            now + timedelta(days=5 * 365),
-            organization=company.name,
-        )
         company.write(
             {
                 "rkt_esign_provider": "local",
@@ -460,14 +455,32 @@ class RktDemoBuilder:
                 "rkt_esign_trust_roots_filename": "rkt-demo-root-ca.pem",
             }
         )
-        head.write(
-            {
-                "rkt_esign_p12": base64.b64encode(
-                    certs.make_p12(ca, official, DEMO_ESIGN_PASSPHRASE)
-                ),
-                "rkt_esign_p12_filename": "rahmat-hidayat-demo.p12",
-            }
+        division_heads = (
+            self.env["hr.department"]
+            .search([("company_id", "=", company.id)])
+            .manager_id
         )
+        holders = [(head, "RAHMAT HIDAYAT")] + [
+            (employee, employee.name.upper()) for employee in division_heads - head
+        ]
+        for employee, common_name in holders:
+            official = certs.make_official(
+                ca,
+                common_name,
+                now - timedelta(days=1),
+                now + timedelta(days=5 * 365),
+                organization=company.name,
+            )
+            employee.write(
+                {
+                    "rkt_esign_p12": base64.b64encode(
+                        certs.make_p12(ca, official, DEMO_ESIGN_PASSPHRASE)
+                    ),
+                    "rkt_esign_p12_filename": "{}-demo.p12".format(
+                        "-".join(pades.normalize_name(common_name).lower().split())
+                    ),
+                }
+            )
 
     def _as(self, records, user):
         """``records`` as ``user`` would act on them, in their own agency."""

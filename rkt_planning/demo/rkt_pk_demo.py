@@ -1,7 +1,7 @@
 """Demo Perjanjian Kinerja: drafted from the archived demo RKT of the Dinas
 Kesehatan, as its planning head enters the DPA date; the Sekretariat's PK is
-signed by both parties (by the head with the demo certificate where the demo
-agency signs electronically).  Called by ``hooks.post_init_hook`` after the demo plans."""
+signed by both parties (each with their demo certificate where the demo agency
+signs electronically).  Called by ``hooks.post_init_hook`` after the demo plans."""
 
 from datetime import timedelta
 
@@ -43,9 +43,11 @@ def create_demo_pks(env):
         and "sekretariat" in pk.department_id.name.lower()
     )[:1]
     if sekretariat:
-        as_user(sekretariat, sekretariat.first_employee_id.user_id).action_sign_first()
-        # the demo head signs electronically where the demo agency does (rkt_demo.py)
-        electronic = company.rkt_esign_provider != "none"
+        # both parties sign electronically where the demo agency does (rkt_demo.py)
+        passphrase = DEMO_ESIGN_PASSPHRASE if company.rkt_esign_provider != "none" else None
+        as_user(sekretariat, sekretariat.first_employee_id.user_id).action_sign_first(
+            passphrase=passphrase
+        )
         as_user(sekretariat, plan.head_employee_id.user_id).action_sign_second(
-            passphrase=DEMO_ESIGN_PASSPHRASE if electronic else None
+            passphrase=passphrase
         )

@@ -33,5 +33,4 @@ from . import report_rkt_plan
 from . import report_rkt_sop
 from . import rkt_pk_line
 from . import rkt_pk
-from . import rkt_pk_signature
 from . import report_rkt_pk

@@ -1,3 +1,5 @@
+import base64
+
 from odoo import api, models
 
 from .report_rkt_plan import format_amount_id, format_date_id
@@ -69,17 +71,30 @@ class ReportRktPk(models.AbstractModel):
                 pk.second_title,
                 pk.second_signed_date,
             )
-        date = pk.second_signed_date or pk.first_signed_date
+        # the PK is rendered once, when the first party signs it: the date is theirs
+        date = pk.first_signed_date
+        signature = pk._get_printed_signature()
         return {
             "first": first,
             "second": second,
             "place": company.rkt_signing_place or company.city or "",
             "date": format_date_id(date) if date else "",
-            "signed": pk.state in ("signed", "archived"),
-            "code": pk._get_printed_signature()._get_verify_code()
-            if pk._get_printed_signature()
-            else "",
+            "signed": bool(signature) or pk.state != "draft",
+            "code": signature._get_verify_code() if signature else "",
+            "qr": self._get_qr_data_uri(signature) if signature.verify_token else "",
+            "url": signature._get_verify_url() if signature.verify_token else "",
+            "esign": signature.esign_provider not in (False, "none"),
+            "issuer": signature.esign_issuer or "",
+            "second_on_paper": pk.party == "head",
         }
+
+    @api.model
+    def _get_qr_data_uri(self, signature):
+        """The QR code of the verification page of a signed PK, as a data URI."""
+        png = self.env["ir.actions.report"].barcode(
+            "QR", signature._get_verify_url(), width=300, height=300, barLevel="M"
+        )
+        return "data:image/png;base64," + base64.b64encode(png).decode()
 
     @api.model
     def _get_annex(self, pk):

@@ -6,7 +6,13 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .rkt_pk_line import PK_LINE_COPIED_FIELDS
-from .rkt_plan_signature import canonical_json, new_verify_token, sha256_hex
+from .rkt_plan_signature import (
+    SIGNING_CONTEXT_KEY,
+    canonical_json,
+    new_verify_token,
+    sha256_hex,
+    verification_notification,
+)
 
 PK_STATES = [
     ("draft", "Draft"),
@@ -49,10 +55,11 @@ PK_ENGINE_FIELDS = (
     "signature_id",
 )
 PK_REPORT = "rkt_planning.action_report_rkt_pk"
-# While the engine renders the PK it is recording, the context holds the signature
-# about to be recorded (an in-memory ``rkt.pk.signature``): the report prints its
-# verification code.  A recordset is no JSON value: no RPC call can put one there.
-PK_SIGNING_CONTEXT_KEY = "rkt_planning_pk_signing"
+# What the signature covers of each party's printed block.
+PK_PRINTED_PARTY_KEYS = ("title", "name", "rank", "nip")
+# The names of the PAdES signature fields of a PK: the first party's, then the
+# second party's, added to the same file (an incremental update).
+PK_ESIGN_FIELDS = {"first": "PK-TTE-1", "second": "PK-TTE-2"}
 
 
 class RktPk(models.Model):
@@ -150,13 +157,19 @@ class RktPk(models.Model):
     first_capacity = fields.Selection(PK_CAPACITIES, readonly=True, string="First Party Signed As")
     first_signed_date = fields.Date(readonly=True, string="First Party Signed On")
     second_signer_employee_id = fields.Many2one(
-        "hr.employee", string="Second Party Signed By", readonly=True
+        "hr.employee",
+        string="Second Party Signatory",
+        readonly=True,
+        help="Who signs as the second party: the head of agency, or the acting "
+        "official (Plt./Plh.) who acted for them when the first party signed. The "
+        "PK is rendered and signed by the first party with this name printed, so "
+        "only they sign second.",
     )
     second_signed_user_id = fields.Many2one(
         "res.users", readonly=True, string="Second Party User"
     )
     second_capacity = fields.Selection(
-        PK_CAPACITIES, readonly=True, string="Second Party Signed As"
+        PK_CAPACITIES, readonly=True, string="Second Party Signs As"
     )
     second_signed_date = fields.Date(readonly=True, string="Second Party Signed On")
     second_on_paper = fields.Boolean(
@@ -165,7 +178,13 @@ class RktPk(models.Model):
         help="The regent signed the printed PK; the head of agency recorded it.",
     )
     signature_id = fields.Many2one(
-        "rkt.pk.signature", string="Signature", readonly=True, copy=False
+        "rkt.plan.signature",
+        string="Signature",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The signature record, made when the first party signs and completed "
+        "by the second: what both parties sign, and the signed file.",
     )
     user_can_sign_first = fields.Boolean(compute="_compute_user_actions")
     user_can_sign_second = fields.Boolean(compute="_compute_user_actions")
@@ -201,66 +220,72 @@ class RktPk(models.Model):
     # Actions
     # ------------------------------------------------------------------
 
-    def action_sign_first(self):
-        """The first party (or their acting official) signs."""
+    def action_sign_first(self, passphrase=None, nik=None):
+        """The first party (or their acting official) signs.
+
+        The PK is rendered now, as both parties sign it: the first party's and the
+        second party's names and positions are part of what is agreed.  Where the
+        agency signs electronically, the file is signed with the first party's
+        certificate (without the passphrase, and NIK for BSrE, the signing dialog
+        opens); the signature record keeps it."""
         self._check_can_sign_first()
+        dialog = self._get_esign_dialog("first", passphrase)
+        if dialog:
+            return dialog
+        # the key is unlocked and the certificate checked before anything is written
+        esigns = {
+            pk.id: pk.plan_id._prepare_esign(passphrase, nik)
+            for pk in self._filter_electronic("first")
+        }
         for pk in self:
             employee, capacity = pk._get_acting_as(pk.first_employee_id)
-            pk._engine_write(
-                {
-                    "state": "first_signed",
-                    "first_signer_employee_id": employee.id,
-                    "first_signed_user_id": self.env.user.id,
-                    "first_capacity": capacity,
-                    "first_signed_date": pk._get_today(),
-                }
-            )
+            second_employee, second_capacity = pk._get_second_signatory()
+            with self.env.cr.savepoint():
+                pk._engine_write(
+                    {
+                        "state": "first_signed",
+                        "first_signer_employee_id": employee.id,
+                        "first_signed_user_id": self.env.user.id,
+                        "first_capacity": capacity,
+                        "first_signed_date": pk._get_today(),
+                        "second_signer_employee_id": second_employee.id,
+                        "second_capacity": second_capacity,
+                    }
+                )
+                pk._create_signature(esigns.get(pk.id))
             pk._activity_done()
             pk._activity_schedule_officials()
         return True
 
     def action_sign_second(self, passphrase=None, nik=None):
-        """The second party signs: the head of agency (or acting official) for a
-        division head's PK; for the head's own PK, the head (or acting official)
-        records the regent's signature on the printed PK as received.
+        """The second party signs: the head of agency (or the acting official the
+        PK names) for a division head's PK; for the head's own PK, the head (or
+        acting official) records the regent's signature on the printed PK as
+        received.
 
-        Where the agency signs electronically (settings), the head's signature of a
-        division head's PK is a PAdES signature of the file, as the RKT's: without
-        the passphrase (and NIK for BSrE), the signing dialog opens."""
+        Where the agency signs electronically, the second party's signature of a
+        division head's PK is a PAdES signature added to the file the first party
+        signed (without the passphrase, and NIK for BSrE, the signing dialog
+        opens)."""
         self._check_can_sign_second()
-        electronic = self.filtered(
-            lambda pk: pk.party == "division"
-            and pk.plan_id._get_esign_provider() != "none"
-        )
-        if passphrase is None and electronic:
-            self.ensure_one()
-            return {
-                "type": "ir.actions.act_window",
-                "name": self.env._("Sign Perjanjian Kinerja"),
-                "res_model": "rkt.pk.sign",
-                "view_mode": "form",
-                "target": "new",
-                "context": {"default_pk_id": self.id},
-            }
-        # the key is unlocked and the certificate checked before anything is written
-        esigns = {pk.id: pk.plan_id._prepare_esign(passphrase, nik) for pk in electronic}
+        dialog = self._get_esign_dialog("second", passphrase)
+        if dialog:
+            return dialog
+        esigns = {
+            pk.id: pk.plan_id._prepare_esign(passphrase, nik)
+            for pk in self._filter_electronic("second")
+        }
         for pk in self:
-            official = pk._get_second_official()
-            employee, capacity = pk._get_acting_as(official)
             with self.env.cr.savepoint():
                 pk._engine_write(
                     {
                         "state": "signed",
-                        "second_signer_employee_id": (
-                            employee.id if pk.party == "division" else False
-                        ),
                         "second_signed_user_id": self.env.user.id,
-                        "second_capacity": capacity if pk.party == "division" else False,
                         "second_signed_date": pk._get_today(),
                         "second_on_paper": pk.party == "head",
                     }
                 )
-                pk._create_signature(esigns.get(pk.id))
+                pk._cosign_signature(esigns.get(pk.id))
             pk._activity_done()
         return True
 
@@ -269,6 +294,14 @@ class RktPk(models.Model):
         self._check_can_archive()
         self._engine_write({"state": "archived"})
         return True
+
+    def action_verify_signed_document(self):
+        """Button: tell whether the signature of the PK still holds."""
+        self.ensure_one()
+        status, message = self._check_signed_document()
+        return verification_notification(
+            self.env, self.env._("Signed Perjanjian Kinerja"), status, message
+        )
 
     def action_print(self):
         self.ensure_one()
@@ -333,6 +366,23 @@ class RktPk(models.Model):
                     official=official.name or "-",
                     pk=self.name,
                 )
+            # the first party signed a PK naming who signs second (an acting
+            # official, or the head): only they do
+            signatory = self.second_signer_employee_id
+            if (
+                self.party == "division"
+                and signatory
+                and self.env.user not in signatory.user_id
+            ):
+                return self.env._(
+                    "%(pk)s was signed by the first party with %(signatory)s named as "
+                    "the second party (%(capacity)s): only they may sign it.",
+                    pk=self.name,
+                    signatory=signatory.name,
+                    capacity=dict(
+                        self._fields["second_capacity"]._description_selection(self.env)
+                    ).get(self.second_capacity, ""),
+                )
             return None
         if action == "archive":
             if self.state != "signed":
@@ -387,12 +437,50 @@ class RktPk(models.Model):
         employee = employees.filtered(lambda e: e.company_id == self.company_id)[:1]
         return employee or employees[:1] or official, delegation.kind or "own"
 
+    def _get_second_signatory(self):
+        """``(employee, capacity)`` who will sign as the second party of a division
+        head's PK, printed when the first party signs: the head of agency, or the
+        acting official (Plt./Plh.) acting for them today.  Nobody for the head's
+        own PK (the regent signs on paper)."""
+        self.ensure_one()
+        if self.party != "division":
+            return self.env["hr.employee"], False
+        official = self.second_employee_id
+        delegation = self.env["rkt.delegation"]._get_active(official)[:1]
+        if delegation:
+            return delegation.delegate_employee_id, delegation.kind
+        return official, "own"
+
+    def _filter_electronic(self, party):
+        """The PKs whose ``party`` ("first" or "second") signs with a PAdES
+        signature: every signature in an agency that signs electronically, but the
+        regent's (on paper, recorded by the head)."""
+        return self.filtered(
+            lambda pk: not (party == "second" and pk.party == "head")
+            and pk.plan_id._get_esign_provider() != "none"
+        )
+
+    def _get_esign_dialog(self, party, passphrase):
+        """The signing dialog, when ``party`` signs electronically and the
+        passphrase was not given; else ``None``."""
+        if passphrase is not None or not self._filter_electronic(party):
+            return None
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Sign Perjanjian Kinerja"),
+            "res_model": "rkt.pk.sign",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_pk_id": self.id, "default_party": party},
+        }
+
     def _get_signed_pdf(self):
         """The signed PK as its signature record keeps it: what is printed of a
         signed PK, never rendered anew.  Missing or altered, it is refused."""
         self.ensure_one()
         signature = self.signature_id
-        if not signature._check_stored():
+        if not signature or signature._check_stored()[0] != "ok":
             raise UserError(
                 self.env._(
                     "The signed file of %(pk)s is missing or does not match its "
@@ -406,10 +494,10 @@ class RktPk(models.Model):
         """The signature whose code the report prints: the one being recorded
         while the engine renders the PK, else the PK's signature record."""
         self.ensure_one()
-        pending = self.env.context.get(PK_SIGNING_CONTEXT_KEY)
+        pending = self.env.context.get(SIGNING_CONTEXT_KEY)
         if (
             isinstance(pending, models.BaseModel)
-            and pending._name == "rkt.pk.signature"
+            and pending._name == "rkt.plan.signature"
             and pending.pk_id.id == self.id
             and not self.signature_id
         ):
@@ -548,60 +636,111 @@ class RktPk(models.Model):
     # ------------------------------------------------------------------
 
     def _get_signed_content(self):
-        """What the signature covers: the PK's parties, dates and lines."""
+        """What the signatures cover: the PK's parties as printed and its lines."""
         self.ensure_one()
+        parties = self.env["report.rkt_planning.report_rkt_pk"]._get_parties(self)
         return {
             "pk": self.name,
             "plan": self.plan_id.name,
             "agency": self.company_id.name or "",
             "year": self.year,
+            "party": self.party,
+            "date": parties["date"],
+            "place": parties["place"],
             "first": {
                 "official": self.first_employee_id.name or "",
                 "signer": self.first_signer_employee_id.name or "",
                 "capacity": self.first_capacity or "",
                 "date": fields.Date.to_string(self.first_signed_date) or "",
+                **{key: parties["first"][key] for key in PK_PRINTED_PARTY_KEYS},
             },
             "second": {
                 "official": self.second_name or "",
                 "signer": self.second_signer_employee_id.name or "",
                 "capacity": self.second_capacity or "",
-                "on_paper": self.second_on_paper,
-                "date": fields.Date.to_string(self.second_signed_date) or "",
+                "on_paper": self.party == "head",
+                **{key: parties["second"][key] for key in PK_PRINTED_PARTY_KEYS},
             },
-            "lines": [
-                {
-                    "strategic_objective": line.strategic_objective or "",
-                    "indicator": line.indicator or "",
-                    "target": line.target or "",
-                    "uom": line.uom or "",
-                    "program_code": line.program_code or "",
-                    "program_name": line.program_name or "",
-                    "budget": f"{line.budget:.2f}",
-                }
-                for line in self.line_ids
-            ],
+            "lines": self._get_signed_lines(),
         }
 
+    def _get_signed_lines(self):
+        """The PK's lines as the signatures cover them."""
+        self.ensure_one()
+        return [
+            {
+                "strategic_objective": line.strategic_objective or "",
+                "indicator": line.indicator or "",
+                "target": line.target or "",
+                "uom": line.uom or "",
+                "program_code": line.program_code or "",
+                "program_name": line.program_name or "",
+                "budget": f"{line.budget:.2f}",
+            }
+            for line in self.line_ids
+        ]
+
+    def _check_signed_document(self):
+        """Check the PK's signature record against itself and the PK's lines
+        against what was signed; see ``rkt.plan._check_signed_document``.
+
+        :return: ``(status, message)``; ``ok``, ``missing``, ``altered`` or
+            ``content_changed``
+        """
+        self.ensure_one()
+        signature = self.signature_id
+        if not signature:
+            return "missing", self.env._(
+                "%(pk)s has no signature record to check.", pk=self.name
+            )
+        status, message = signature._check_stored()
+        if status != "ok":
+            return status, message
+        if signature._get_snapshot().get("lines") != self._get_signed_lines():
+            return "content_changed", self.env._(
+                "The signed file of %(pk)s is intact, but its lines now differ from "
+                "what was signed.",
+                pk=self.name,
+            )
+        return "ok", self.env._(
+            "The signature of %(pk)s holds: its signed content and its stored file "
+            "match their SHA-256, and its lines are those signed.",
+            pk=self.name,
+        )
+
     def _create_signature(self, esign=None):
-        """Record what both parties signed and the PK rendered once, in the agency's
-        document language,
-        signed electronically as ``esign`` says (see rkt.plan._prepare_esign)."""
+        """The first party has signed: record what both parties sign and the PK
+        rendered once, in the agency's document language, signed electronically
+        as ``esign`` says (see ``rkt.plan._prepare_esign``), in a new
+        ``rkt.plan.signature`` — the signature record of the RKT's kind."""
         self.ensure_one()
         # the agency's document language, as the signed RKT (res.company.rkt_lang)
         lang = self.company_id._rkt_get_lang(document=True) or "en_US"
-        content = canonical_json(self._get_signed_content())
+        pk = self.with_context(lang=lang)
+        content = canonical_json(pk._get_signed_content())
         values = {
+            "name": self.name,
             "pk_id": self.id,
+            "signer_user_id": self.env.user.id,
+            "signer_employee_id": self.first_signer_employee_id.id,
+            "official_employee_id": self.first_employee_id.id,
+            # the RKT's capacities: only an acting official's is recorded here
+            "capacity": self.first_capacity if self.first_capacity in ("plt", "plh") else False,
+            "signed_date": self.first_signed_date,
             "signed_at": fields.Datetime.now(),
             "lang": lang,
             "content": content,
             "content_sha256": sha256_hex(content),
             "verify_token": new_verify_token(),
+            "esign_provider": esign["provider"] if esign else "none",
+            "esign_signer_name": (esign or {}).get("signer_name") or "",
+            "esign_issuer": (esign or {}).get("issuer") or "",
         }
-        pending = self.env["rkt.pk.signature"].new(values)
+        Signature = self.env["rkt.plan.signature"]
+        pending = Signature.new(values)
         pdf, report_format = (
             self.env["ir.actions.report"]
-            .with_context(lang=lang, **{PK_SIGNING_CONTEXT_KEY: pending})
+            .with_context(lang=lang, **{SIGNING_CONTEXT_KEY: pending})
             ._render_qweb_pdf(PK_REPORT, self.ids)
         )
         if report_format == "pdf":
@@ -610,9 +749,11 @@ class RktPk(models.Model):
                     pdf,
                     esign,
                     values,
-                    reason=self.env._("Perjanjian Kinerja %(pk)s signed", pk=self.name),
+                    reason=self.env._(
+                        "Perjanjian Kinerja %(pk)s signed by the first party", pk=self.name
+                    ),
+                    field_name=PK_ESIGN_FIELDS["first"],
                 )
-                values["esign_provider"] = esign["provider"]
             values.update(
                 {
                     "pdf_file": base64.b64encode(pdf),
@@ -622,8 +763,55 @@ class RktPk(models.Model):
                     "pdf_sha256": sha256_hex(pdf),
                 }
             )
+        else:
+            # no file (a test run without rendering): no electronic signature either
+            values["esign_provider"] = "none"
         # sudo: the RKT groups only read signatures; the engine records the one
-        # both parties have just completed (action_sign_second checked the user)
-        signature = self.env["rkt.pk.signature"].sudo().create(values)
+        # the first party has just made (action_sign_first checked the user)
+        signature = Signature.sudo().create(values)
         self._engine_write({"signature_id": signature.id})
+        return signature
+
+    def _cosign_signature(self, esign=None):
+        """The second party has signed: complete the signature record.  Where they
+        sign electronically, their PAdES signature is added to the stored file as
+        an incremental update (the first party's stays valid); the file must be
+        intact to be signed."""
+        self.ensure_one()
+        signature = self.signature_id
+        status, message = signature._check_stored() if signature else ("missing", "")
+        if status == "altered" or not signature:
+            raise UserError(
+                self.env._(
+                    "%(pk)s cannot be signed: %(problem)s Ask your administrator to "
+                    "check it.",
+                    pk=self.name,
+                    problem=message
+                    or self.env._("the first party's signature record is missing."),
+                )
+            )
+        values = {"cosigned_at": fields.Datetime.now()}
+        pdf = signature._get_pdf_content()
+        if esign and pdf:
+            esign_values = {}
+            signed = self.plan_id._apply_esign(
+                pdf,
+                esign,
+                esign_values,
+                reason=self.env._(
+                    "Perjanjian Kinerja %(pk)s signed by the second party", pk=self.name
+                ),
+                field_name=PK_ESIGN_FIELDS["second"],
+            )
+            values.update(
+                {
+                    "pdf_file": base64.b64encode(signed),
+                    "pdf_sha256": sha256_hex(signed),
+                    "cosign_signer_name": esign_values.get("esign_signer_name") or "",
+                    "cosign_issuer": esign_values.get("esign_issuer") or "",
+                }
+            )
+        # sudo: the engine completes the record with the second party's signature
+        # (action_sign_second checked the user)
+        signature.sudo().write(values)
         return signature

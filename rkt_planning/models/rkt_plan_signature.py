@@ -56,16 +56,39 @@ def sha256_hex(data):
     return hashlib.sha256(data or b"").hexdigest()
 
 
-class RktPlanSignature(models.Model):
-    """The head's signature of an RKT, kept as a record of its own.
+def verification_notification(env, title, status, message):
+    """The client notification that tells the result of a signed document's check
+    (``_check_signed_document`` of an RKT or a PK)."""
+    return {
+        "type": "ir.actions.client",
+        "tag": "display_notification",
+        "params": {
+            "title": title,
+            "message": message,
+            "type": {"ok": "success", "content_changed": "warning"}.get(status, "danger"),
+            "sticky": status != "ok",
+        },
+    }
 
-    Made once by the workflow engine when the head (or their acting official) signs:
-    what the signature covers, as printed (plan, agency, year, lines, the signer's
-    name, NIP, rank and position, capacity and date) in a canonical JSON text with
-    its SHA-256, and the PDF the engine rendered then, with its SHA-256.  Users of
-    the RKT groups only read it; nobody but the superuser writes or deletes it, nor
-    the attachment that holds its PDF (see ``ir.attachment`` in this module).  The
-    signed RKT is printed again from this PDF, never from a file found by its name.
+
+class RktPlanSignature(models.Model):
+    """The signature of a signed document of this addon, kept as a record of its
+    own: the head's signature of an RKT (``plan_id``), or the two parties'
+    signatures of a Perjanjian Kinerja (``pk_id``).
+
+    Made by the workflow engine when the signatory (or their acting official)
+    signs: what the signature covers, as printed (for an RKT: plan, agency, year,
+    lines, the signer's name, NIP, rank and position, capacity and date; for a
+    PK: its parties and lines) in a canonical JSON text with its SHA-256, and the
+    PDF the engine rendered then, with its SHA-256, signed electronically where
+    the agency does.  A PK's record is made when its first party signs and
+    completed when the second party does (``cosigned_at``): the second party's
+    electronic signature is added to the same file, as an incremental update that
+    leaves the first one valid.  Users of the RKT groups only read it; nobody but
+    the superuser writes or deletes it, nor the attachment that holds its PDF (see
+    ``ir.attachment`` in this module).  A signed document is printed again from
+    this PDF, never from a file found by its name.  One record, one verification
+    code, one public page (``/rkt/verify/<code>``) for both kinds of document.
     """
 
     _name = "rkt.plan.signature"
@@ -78,6 +101,17 @@ class RktPlanSignature(models.Model):
             "An RKT is signed once: it has one signature record.",
         ),
         (
+            "pk_unique",
+            "UNIQUE(pk_id)",
+            "A Perjanjian Kinerja has one signature record.",
+        ),
+        (
+            "one_document",
+            "CHECK((plan_id IS NULL) != (pk_id IS NULL))",
+            "A signature record is the signature of one RKT or of one Perjanjian "
+            "Kinerja.",
+        ),
+        (
             "verify_token_unique",
             "UNIQUE(verify_token)",
             "The verification code of a signed RKT is unique.",
@@ -88,13 +122,25 @@ class RktPlanSignature(models.Model):
     plan_id = fields.Many2one(
         "rkt.plan",
         string="RKT",
-        required=True,
         readonly=True,
         ondelete="restrict",
-        index=True,
+        index="btree_not_null",
+        help="The signed RKT; empty on the signature of a Perjanjian Kinerja.",
+    )
+    pk_id = fields.Many2one(
+        "rkt.pk",
+        string="Perjanjian Kinerja",
+        readonly=True,
+        ondelete="restrict",
+        index="btree_not_null",
+        help="The signed Perjanjian Kinerja; empty on the signature of an RKT.",
     )
     company_id = fields.Many2one(
-        related="plan_id.company_id", string="Agency", store=True, index=True
+        "res.company",
+        string="Agency",
+        compute="_compute_company_id",
+        store=True,
+        index=True,
     )
     signer_user_id = fields.Many2one(
         "res.users", string="Signed By (User)", readonly=True, ondelete="restrict"
@@ -158,6 +204,30 @@ class RktPlanSignature(models.Model):
         readonly=True,
         help="Who issued the certificate of the PAdES signature (e.g. BSrE).",
     )
+    cosigned_at = fields.Datetime(
+        string="Second Party Signing Time",
+        readonly=True,
+        help="Perjanjian Kinerja: when the second party signed (or, for the head's "
+        "own PK, when the head recorded the regent's signature on paper).",
+    )
+    cosign_signer_name = fields.Char(
+        string="Second Party Certificate Holder",
+        readonly=True,
+        help="Perjanjian Kinerja: the name in the certificate of the second party's "
+        "PAdES signature, added to the file the first party signed.",
+    )
+    cosign_issuer = fields.Char(string="Second Party Certificate Issuer", readonly=True)
+
+    # ------------------------------------------------------------------
+    # Compute methods
+    # ------------------------------------------------------------------
+
+    @api.depends("plan_id.company_id", "pk_id.company_id")
+    def _compute_company_id(self):
+        for signature in self:
+            signature.company_id = (
+                signature.plan_id.company_id or signature.pk_id.company_id
+            )
 
     # ------------------------------------------------------------------
     # CRUD
@@ -190,13 +260,25 @@ class RktPlanSignature(models.Model):
     # ------------------------------------------------------------------
 
     def action_verify_signed_document(self):
-        """Button: check this signature against its RKT."""
+        """Button: check this signature against its document."""
         self.ensure_one()
-        return self.plan_id.action_verify_signed_document()
+        return self._get_document().action_verify_signed_document()
 
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
+
+    def _get_document(self):
+        """The signed document: the RKT or the Perjanjian Kinerja."""
+        self.ensure_one()
+        return self.pk_id or self.plan_id
+
+    def _get_document_label(self):
+        """What the document is called where its number is printed."""
+        self.ensure_one()
+        if self.pk_id:
+            return self.env._("Perjanjian Kinerja")
+        return "RKT"
 
     def _get_snapshot(self):
         """The signed content as a dict (empty if there is none)."""
@@ -219,13 +301,13 @@ class RktPlanSignature(models.Model):
 
     def _get_verify_url(self):
         self.ensure_one()
-        base_url = self.plan_id.company_id.get_base_url()
+        base_url = self.company_id.get_base_url()
         return f"{base_url}/rkt/verify/{self.verify_token}"
 
     def _get_trust_roots(self):
         """The root certificates of the agency (settings), as asn1crypto objects."""
         self.ensure_one()
-        data = self.plan_id.company_id.with_context(bin_size=False).rkt_esign_trust_roots
+        data = self.company_id.with_context(bin_size=False).rkt_esign_trust_roots
         if not data:
             return []
         from ..tools import pades
@@ -279,29 +361,35 @@ class RktPlanSignature(models.Model):
             file) or ``altered``
         """
         self.ensure_one()
-        plan = self.plan_id
+        document = self._get_document()
+        label = self._get_document_label()
         snapshot = self._get_snapshot()
+        number = snapshot.get("pk") if self.pk_id else snapshot.get("plan")
         if (
             not self.content_sha256
             or sha256_hex(self.content or "") != self.content_sha256
-            or snapshot.get("plan") != plan.name
-            or plan.signature_id != self
+            or number != document.name
+            or document.signature_id != self
         ):
             return "altered", self.env._(
-                "The signature record of RKT %(plan)s no longer matches what was "
-                "signed: its content or its SHA-256 has been altered.",
-                plan=plan.name,
+                "The signature record of %(document)s %(number)s no longer matches "
+                "what was signed: its content or its SHA-256 has been altered.",
+                document=label,
+                number=document.name,
             )
         content = self._get_pdf_content()
         if not (self.pdf_sha256 and content):
             return "missing", self.env._(
-                "RKT %(plan)s has no stored signed file to check.", plan=plan.name
+                "%(document)s %(number)s has no stored signed file to check.",
+                document=label,
+                number=document.name,
             )
         if sha256_hex(content) != self.pdf_sha256:
             return "altered", self.env._(
-                "The stored file of RKT %(plan)s (%(file)s) no longer matches the "
-                "SHA-256 recorded when it was signed: it has been altered.",
-                plan=plan.name,
+                "The stored file of %(document)s %(number)s (%(file)s) no longer "
+                "matches the SHA-256 recorded when it was signed: it has been altered.",
+                document=label,
+                number=document.name,
                 file=self.pdf_filename or "",
             )
         return "ok", ""

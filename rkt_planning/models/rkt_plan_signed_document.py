@@ -11,6 +11,7 @@ from .rkt_plan_signature import (
     format_verify_token,
     new_verify_token,
     sha256_hex,
+    verification_notification,
 )
 
 # What the BSrE gateway is told about where the signature stands: invisible, the
@@ -107,18 +108,9 @@ class RktPlanSignedDocument(models.AbstractModel):
         """Button: tell whether the signature of the RKT still holds."""
         self.ensure_one()
         status, message = self._check_signed_document()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Signed RKT"),
-                "message": message,
-                "type": {"ok": "success", "content_changed": "warning"}.get(
-                    status, "danger"
-                ),
-                "sticky": status != "ok",
-            },
-        }
+        return verification_notification(
+            self.env, self.env._("Signed RKT"), status, message
+        )
 
     # ------------------------------------------------------------------
     # Business methods: what is signed
@@ -399,18 +391,23 @@ class RktPlanSignedDocument(models.AbstractModel):
         }
         return messages.get(error.kind) or messages["bad_answer"]
 
-    def _apply_esign(self, pdf, esign, values, reason=None):
+    def _apply_esign(self, pdf, esign, values, reason=None, field_name=None):
         """Sign the rendered PDF as ``esign`` says; return the bytes to store and
         complete ``values`` with the certificate's holder and issuer.
 
         ``reason``: what the PAdES signature says it signs (default: this RKT; the
-        Perjanjian Kinerja of the plan pass their own)."""
+        Perjanjian Kinerja of the plan pass their own); ``field_name``: the
+        signature field of a local signature (a PK is signed by two parties)."""
         self.ensure_one()
         reason = reason or self.env._("RKT %(plan)s signed", plan=self.name)
         location = self.company_id.rkt_signing_place or self.company_id.city or ""
         if esign["provider"] == "local":
             signed = pades.sign_pdf(
-                pdf, esign["signer"], reason=reason, location=location
+                pdf,
+                esign["signer"],
+                reason=reason,
+                location=location,
+                field_name=field_name or "RKT-TTE",
             )
             values.update(
                 {"esign_signer_name": esign["signer_name"], "esign_issuer": esign["issuer"]}

@@ -1,4 +1,5 @@
 import base64
+import datetime
 import os
 import shutil
 import subprocess
@@ -10,12 +11,12 @@ from freezegun import freeze_time
 from odoo.addons.base.models import ir_actions_report as base_report
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import HttpCase, TransactionCase, tagged
 
 from ..tools import demo_certificates as certs
 from ..tools import pades
 from .common import RktCommon
-from .test_esign import PASSPHRASE, make_pki
+from .test_esign import PASSPHRASE, make_pki, pdfsig
 
 NO_WKHTMLTOPDF = base_report.wkhtmltopdf_state == "install"
 PK_REPORT = "rkt_planning.action_report_rkt_pk"
@@ -239,6 +240,18 @@ class TestRktPk(RktCommon):
         self.as_user(pk, self.div_users[0]).action_sign_first()
         self.assertEqual(pk.state, "first_signed")
         self.assertEqual(pk.first_capacity, "own")
+        # the signature record is made now, of the RKT's kind: both parties'
+        # names are part of what the first party signed
+        signature = pk.signature_id
+        self.assertEqual(signature._name, "rkt.plan.signature")
+        self.assertEqual((signature.pk_id, signature.plan_id), (pk, self.plan.browse()))
+        self.assertEqual(signature.company_id, self.agency.company)
+        self.assertEqual(pk.second_signer_employee_id, self.agency.employees["head"])
+        self.assertEqual(pk.second_capacity, "own")
+        snapshot = signature._get_snapshot()
+        self.assertEqual(snapshot["pk"], pk.name)
+        self.assertEqual(snapshot["second"]["name"], self.agency.employees["head"].name)
+        self.assertFalse(signature.cosigned_at)
         with self.assertRaisesRegex(UserError, "not a draft"):
             self.as_user(pk, self.div_users[0]).action_sign_first()
         with self.assertRaisesRegex(UserError, "\\(the second party\\)"):
@@ -250,9 +263,9 @@ class TestRktPk(RktCommon):
         self.as_user(pk, self.users["head"]).action_sign_second()
         self.assertEqual(pk.state, "signed")
         self.assertEqual(pk.second_signer_employee_id, self.agency.employees["head"])
-        signature = pk.signature_id
-        self.assertTrue(signature)
-        self.assertTrue(signature._check_stored())
+        self.assertEqual(pk.signature_id, signature, "the same record, completed")
+        self.assertTrue(signature.cosigned_at)
+        self.assertEqual(pk._check_signed_document()[0], "missing", "no file in a test run")
         with self.assertRaises(AccessError):
             self.as_user(signature, self.users["head"]).write({"content": "{}"})
         # nothing of the header is written directly
@@ -302,6 +315,47 @@ class TestRktPk(RktCommon):
         pk2 = self._pk_of(self.forms[1])
         with self.assertRaisesRegex(UserError, "\\(the first party\\)"):
             self.as_user(pk2, self.users["outsider"]).action_sign_first()
+
+    def test_second_party_named_when_first_party_signs(self):
+        """Both parties' names are in what the first party signs: an acting head
+        then signs second only if the PK names them, and the head does not sign a
+        PK that names their Plt."""
+        self._draft_pks()
+        head = self.agency.employees["head"]
+        delegate = self.agency.employees["outsider"]
+        delegation = self.env["rkt.delegation"].create(
+            {
+                "company_id": self.agency.company.id,
+                "employee_id": head.id,
+                "delegate_employee_id": delegate.id,
+                "kind": "plh",
+                "date_from": "2027-02-08",
+                "date_to": "2027-02-12",
+            }
+        )
+        pk = self._pk_of(self.forms[0])
+        self.as_user(pk, self.div_users[0]).action_sign_first()
+        self.assertEqual(pk.second_signer_employee_id, delegate)
+        self.assertEqual(pk.second_capacity, "plh")
+        parties = self.env["report.rkt_planning.report_rkt_pk"]._get_parties(pk)
+        self.assertTrue(parties["second"]["title"].startswith("Plh. "))
+        self.assertEqual(parties["second"]["name"], delegate.name)
+        self.assertEqual(pk.signature_id._get_snapshot()["second"]["name"], delegate.name)
+        with self.assertRaisesRegex(UserError, "named as the second party"):
+            self.as_user(pk, self.users["head"]).action_sign_second()
+        self.as_user(pk, self.users["outsider"]).action_sign_second()
+        self.assertEqual(pk.state, "signed")
+        self.assertEqual(pk.second_signer_employee_id, delegate)
+        # the head's name printed: the acting official appointed later does not sign
+        pk2 = self._pk_of(self.forms[1])
+        delegation.date_to = "2027-02-09"
+        self.as_user(pk2, self.div_users[1]).action_sign_first()
+        self.assertEqual(pk2.second_signer_employee_id, head)
+        delegation.date_to = "2027-02-12"
+        with self.assertRaisesRegex(UserError, "named as the second party"):
+            self.as_user(pk2, self.users["outsider"]).action_sign_second()
+        self.as_user(pk2, self.users["head"]).action_sign_second()
+        self.assertEqual(pk2.state, "signed")
 
     # ------------------------------------------------------------------
     # Access
@@ -357,11 +411,16 @@ class TestRktPk(RktCommon):
         self._draft_pks()
         pk = self._pk_of(self.forms[0])
         head = self.agency.employees["head"]
-        self.as_user(pk, self.div_users[0]).action_sign_first()
-        self.as_user(pk, self.users["head"]).with_context(
+        self.as_user(pk, self.div_users[0]).with_context(
             force_report_rendering=True
-        ).action_sign_second()
+        ).action_sign_first()
+        # rendered when the first party signed: the second party's signature
+        # leaves the file as it was (no electronic signature in this agency)
+        first_file = pk.signature_id._get_pdf_content()
+        self.as_user(pk, self.users["head"]).action_sign_second()
         content = base64.b64decode(pk.signature_id.with_context(bin_size=False).pdf_file)
+        self.assertEqual(content, first_file)
+        self.assertEqual(pk._check_signed_document()[0], "ok")
         self.assertTrue(content.startswith(b"%PDF"))
         text = self._pdf_text(content)
         for expected in (
@@ -391,6 +450,10 @@ class TestRktPk(RktCommon):
         ):
             self.assertIn(expected, text)
         self.assertNotIn("DRAFT", text)
+        # the QR code's page, spelled out under the code (wrapped anywhere)
+        self.assertIn(
+            f"/rkt/verify/{pk.signature_id.verify_token}", "".join(text.split())
+        )
         # printed again, by another reader of the agency: the stored file itself
         reports = self.as_user(self.env["ir.actions.report"], self.div_users[1])
         reprint, _format = reports.with_context(force_report_rendering=True)._render_qweb_pdf(
@@ -414,9 +477,11 @@ class TestRktPk(RktCommon):
 @tagged("post_install", "-at_install", "rkt_pk")
 @skipIf(NO_WKHTMLTOPDF or not pades.is_available(), "wkhtmltopdf or pyHanko missing")
 @freeze_time("2027-02-10 01:00:00")
-class TestRktPkEsign(RktCommon):
-    """Where the agency signs electronically, the head's signature of a division
-    head's PK is a PAdES signature of the stored file, as the RKT's."""
+class TestRktPkEsign(RktCommon, HttpCase):
+    """Where the agency signs electronically, each party of a division head's PK
+    signs the one stored file with a PAdES signature of their own (the second
+    added to the first), recorded as the RKT's signature is; the public page of
+    the QR code shows the PK, both parties and both signatures."""
 
     @classmethod
     def setUpClass(cls):
@@ -451,33 +516,108 @@ class TestRktPkEsign(RktCommon):
             {"state": "signed", "signed_date": "2027-01-11", "signed_capacity": "head"}
         )
         cls.form = form
+        # the division head's own certificate, from the same root
+        division_head = form.head_employee_id.sudo()
+        division_head.name = "DEWI LESTARI, S.KM"
+        official = certs.make_official(
+            cls.ca, "DEWI LESTARI", datetime.datetime(2026, 1, 1), datetime.datetime(2030, 1, 1)
+        )
+        division_user = division_head.user_id
+        division_user.with_user(division_user).write(
+            {
+                "rkt_esign_p12": base64.b64encode(certs.make_p12(cls.ca, official, PASSPHRASE)),
+                "rkt_esign_p12_filename": "d.p12",
+            }
+        )
+        cls.roots = pades.load_trust_roots(certs.cert_pem(cls.ca[1]))
 
-    def test_head_signs_division_pk_with_pades(self):
+    def _sign(self, pk, user, party, passphrase=PASSPHRASE):
+        records = self.as_user(pk, user).with_context(force_report_rendering=True)
+        method = records.action_sign_first if party == "first" else records.action_sign_second
+        action = method()
+        self.assertEqual(action["res_model"], "rkt.pk.sign", "the dialog opens")
+        self.assertEqual(action["context"]["default_party"], party)
+        wizard = (
+            self.as_user(self.env["rkt.pk.sign"], user)
+            .with_context(action["context"], force_report_rendering=True)
+            .create({})
+        )
+        wizard.with_context(rkt_esign_passphrase=passphrase).action_confirm()
+
+    def test_both_parties_sign_with_pades(self):
         users = self.agency.users
-        planner_plan = self.as_user(self.plan, users["planner"])
-        planner_plan.set_dpa_date("2027-02-05")
+        self.as_user(self.plan, users["planner"]).set_dpa_date("2027-02-05")
         pk = self.plan.pk_ids.filtered(lambda p: p.department_id == self.form.department_id)
         division_user = self.form.head_employee_id.user_id
-        self.as_user(pk, division_user).action_sign_first()
-        head_pk = self.as_user(pk, users["head"]).with_context(force_report_rendering=True)
-        action = head_pk.action_sign_second()
-        self.assertEqual(action["res_model"], "rkt.pk.sign")
-        self.assertEqual(pk.state, "first_signed", "opening the dialog writes nothing")
         with self.assertRaisesRegex(UserError, "passphrase is wrong"):
-            head_pk.action_sign_second(passphrase="salah")
+            self._sign(pk, division_user, "first", passphrase="salah")
+        self.assertEqual(pk.state, "draft")
+        self.assertFalse(pk.signature_id, "nothing written on a wrong passphrase")
+        self._sign(pk, division_user, "first")
         self.assertEqual(pk.state, "first_signed")
-        head_pk.action_sign_second(passphrase=PASSPHRASE)
-        self.assertEqual(pk.state, "signed")
         signature = pk.signature_id
         self.assertEqual(signature.esign_provider, "local")
-        self.assertIn("AHMAD SAUKI", signature.esign_signer_name)
-        content = base64.b64decode(signature.with_context(bin_size=False).pdf_file)
-        status = pades.validate_pdf(
-            content, trust_roots=pades.load_trust_roots(certs.cert_pem(self.ca[1]))
+        self.assertIn("DEWI LESTARI", signature.esign_signer_name)
+        first_file = signature._get_pdf_content()
+        status = pades.validate_pdf(first_file, trust_roots=self.roots)
+        self.assertEqual(status["count"], 1)
+        self.assertTrue(status["valid"] and status["trusted"])
+        # the head adds theirs to the same file
+        with self.assertRaisesRegex(UserError, "passphrase is wrong"):
+            self._sign(pk, users["head"], "second", passphrase="salah")
+        self.assertEqual(pk.state, "first_signed")
+        self._sign(pk, users["head"], "second")
+        self.assertEqual(pk.state, "signed")
+        self.assertEqual(pk.signature_id, signature)
+        self.assertIn("AHMAD SAUKI", signature.cosign_signer_name)
+        content = signature._get_pdf_content()
+        self.assertTrue(content.startswith(first_file), "an incremental update")
+        status = pades.validate_pdf(content, trust_roots=self.roots)
+        self.assertEqual(status["count"], 2)
+        self.assertTrue(status["valid"] and status["trusted"] and status["whole_file"])
+        self.assertEqual(
+            [s["signer"] for s in status["signatures"]], ["DEWI LESTARI", "AHMAD SAUKI"]
         )
-        self.assertTrue(status["signed"] and status["intact"] and status["valid"])
-        self.assertTrue(status["trusted"])
-        self.assertTrue(signature._check_stored())
+        self.assertEqual(pk._check_signed_document()[0], "ok")
+        self.assertIn("Signature #2", pdfsig(content))
+
+        # the public page of its QR code, without a login
+        url = f"/rkt/verify/{signature.verify_token}"
+        self.url_open("/web/session/logout")
+        page = self.url_open(url)
+        self.assertEqual(page.status_code, 200)
+        text = " ".join(page.text.split())
+        for expected in (
+            "Perjanjian Kinerja",
+            pk.name,
+            "PIHAK PERTAMA",
+            "DEWI LESTARI, S.KM",
+            "PIHAK KEDUA",
+            "H. AHMAD SAUKI, SKM, MM",
+            "10 Februari 2027",
+            signature._get_verify_code(),
+            signature.pdf_sha256,
+        ):
+            self.assertIn(expected, text)
+        self.assertEqual(text.count("rkt_verify_esign"), 2)
+        self.assertIn("text-success", text.split('id="rkt_verify_pades"')[0][-80:])
+        # the file downloaded by a reader of the agency is the signed one
+        self.authenticate(users["planner"].login, users["planner"].login)
+        response = self.url_open(url + "/pdf")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.content, content)
+
+    def test_altered_file_is_not_cosigned(self):
+        users = self.agency.users
+        self.as_user(self.plan, users["planner"]).set_dpa_date("2027-02-05")
+        pk = self.plan.pk_ids.filtered(lambda p: p.department_id == self.form.department_id)
+        self._sign(pk, self.form.head_employee_id.user_id, "first")
+        signature = pk.signature_id
+        signature.sudo().pdf_file = base64.b64encode(b"%PDF-1.4 planted")
+        with self.assertRaisesRegex(UserError, "cannot be signed"):
+            self._sign(pk, users["head"], "second")
+        self.assertEqual(pk.state, "first_signed")
+        self.assertFalse(signature.cosigned_at)
 
 
 @tagged("post_install", "-at_install", "rkt_pk", "rkt_demo")

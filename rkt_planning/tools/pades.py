@@ -170,13 +170,15 @@ def load_pkcs12_signer(data, passphrase, now=None):
     return signer, info
 
 
-def sign_pdf(pdf, signer, reason="", location="", name=""):
+def sign_pdf(pdf, signer, reason="", location="", name="", field_name="RKT-TTE"):
     """The PDF signed by ``signer``: one invisible PAdES (ETSI.CAdES.detached)
-    signature over the whole file, added as an incremental update."""
+    signature over the whole file, added as an incremental update in the signature
+    field ``field_name`` (a second signer uses another name: the signatures
+    already in the file stay valid)."""
     _check_available()
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     metadata = signers.PdfSignatureMetadata(
-        field_name="RKT-TTE",
+        field_name=field_name,
         subfilter=sign_fields.SigSeedSubFilter.PADES,
         reason=reason or None,
         location=location or None,
@@ -192,9 +194,11 @@ def validate_pdf(pdf, trust_roots=None, now=None):
         unchanged), ``valid`` (intact and the cryptographic signature checks),
         ``trusted`` (the certificate chains to one of ``trust_roots``),
         ``whole_file`` (the last signature covers the whole file), ``signer``,
-        ``issuer``, ``signing_time``, ``revision_length`` (where the first
-        signature's signed bytes stop: the length of the document it signed, plus
-        its signature dictionary) and ``count``
+        ``issuer``, ``signing_time`` (of the last signature), ``revision_length``
+        (where the last signature's first signed range stops: the length of the
+        document it signed, plus its signature dictionary), ``count`` and ``signatures``
+        (each signature in the file's order: ``signer``, ``issuer``,
+        ``signing_time``, ``valid``, ``trusted``)
     """
     _check_available()
     result = {
@@ -208,6 +212,7 @@ def validate_pdf(pdf, trust_roots=None, now=None):
         "signing_time": None,
         "count": 0,
         "revision_length": 0,
+        "signatures": [],
     }
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
@@ -236,9 +241,8 @@ def validate_pdf(pdf, trust_roots=None, now=None):
     last_embedded, last = statuses[-1]
     cert = last.signing_cert
     info = certificate_info(cert) if cert is not None else {}
-    # the first signed revision: the bytes of the document before any signature
-    first_embedded = statuses[0][0]
-    byte_range = first_embedded.byte_range
+    # the revision the last signature signed: the bytes of the document before it
+    byte_range = last_embedded.byte_range
     result.update(
         {
             "intact": all(status.intact for _e, status in statuses),
@@ -250,15 +254,33 @@ def validate_pdf(pdf, trust_roots=None, now=None):
             "issuer": info.get("issuer", ""),
             "signing_time": last.signer_reported_dt,
             "revision_length": byte_range[1],
+            "signatures": [
+                _signature_summary(status)
+                for _embedded, status in statuses
+            ],
         }
     )
     return result
 
 
+def _signature_summary(status):
+    """One embedded signature's holder, issuer, time and check, for display."""
+    cert = status.signing_cert
+    info = certificate_info(cert) if cert is not None else {}
+    return {
+        "signer": info.get("common_name", ""),
+        "issuer": info.get("issuer", ""),
+        "signing_time": status.signer_reported_dt,
+        "valid": bool(status.intact and status.valid),
+        "trusted": bool(status.trusted),
+    }
+
+
 def covers_document(signed, original, trust_roots=None):
     """Whether ``signed`` is ``original`` with a valid signature over all of it: the
-    signed file begins with the sent bytes (an incremental update) and its
-    signature is intact and covers the whole returned file."""
+    signed file begins with the sent bytes (an incremental update), its last
+    signature covers the whole returned file, sent bytes included, and every
+    signature in it (a PK's first party's too) is intact."""
     status = validate_pdf(signed, trust_roots=trust_roots)
     return bool(
         status["valid"]

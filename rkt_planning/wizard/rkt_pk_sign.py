@@ -5,14 +5,21 @@ from .rkt_plan_sign import PASSPHRASE_CONTEXT_KEY
 
 
 class RktPkSign(models.TransientModel):
-    """The head's signature of a division head's Perjanjian Kinerja in an agency
-    that signs electronically: asks the passphrase (and NIK for BSrE), as the
-    RKT's signing dialog does; the passphrase is never stored."""
+    """A party's signature of a Perjanjian Kinerja in an agency that signs
+    electronically: asks the passphrase (and NIK for BSrE), as the RKT's signing
+    dialog does; the passphrase is never stored."""
 
     _name = "rkt.pk.sign"
     _description = "Sign Perjanjian Kinerja Electronically"
 
     pk_id = fields.Many2one("rkt.pk", string="Perjanjian Kinerja", required=True, readonly=True)
+    party = fields.Selection(
+        [("first", "First Party"), ("second", "Second Party")],
+        string="Signing As",
+        required=True,
+        readonly=True,
+        default="second",
+    )
     esign_provider = fields.Selection(
         related="pk_id.company_id.rkt_esign_provider", string="Signing Provider"
     )
@@ -45,5 +52,8 @@ class RktPkSign(models.TransientModel):
         if not passphrase:
             raise UserError(self.env._("Type the passphrase of your electronic signature."))
         pk = self.pk_id.with_context(**{PASSPHRASE_CONTEXT_KEY: None})
-        pk.action_sign_second(passphrase=passphrase, nik=self.nik)
+        if self.party == "first":
+            pk.action_sign_first(passphrase=passphrase, nik=self.nik)
+        else:
+            pk.action_sign_second(passphrase=passphrase, nik=self.nik)
         return {"type": "ir.actions.act_window_close"}
