@@ -216,10 +216,10 @@ class RktPlanLine(models.Model):
         string="Carries the Renstra Budget",
         default=True,
         readonly=True,
-        help="The line carries the indicative budget of the programme node of its "
-        "Renstra indicator. When several indicators are linked to the same node, "
-        "only the first line drawn from it carries the node's budget; the others "
-        "carry none (0), so that the budget is counted once.",
+        help="The line carries the Renstra's indicative budget of the programme or "
+        "activity of its indicator. When several indicators are linked to the same "
+        "programme or activity, only the first line drawn from it carries its "
+        "budget; the others carry none (0), so that the budget is counted once.",
     )
     renstra_target = fields.Char(
         compute="_compute_renstra_values",
@@ -230,7 +230,7 @@ class RktPlanLine(models.Model):
         compute="_compute_renstra_values",
         help="The Renstra's indicative budget of this fiscal year for the programme "
         "or activity of the linked indicator, as this line carries it (0 when "
-        "another line of the RKT carries the node's budget).",
+        "another line of the RKT carries it).",
     )
     is_renstra_deviation = fields.Boolean(
         string="Departs from Renstra",
