@@ -98,28 +98,37 @@ class ReportRktPk(models.AbstractModel):
 
     @api.model
     def _get_annex(self, pk):
-        """The annex's two tables: objectives, indicators and targets (an objective
-        printed once for its indicators), and the programmes with their budgets
-        and the total."""
-        targets = []
-        number = 0
+        """The annex's two tables: objectives, indicators and targets, and the
+        programmes with their budgets and the total.
+
+        An objective is printed once, in the order of its first line, with all its
+        indicators under it: the head's PK holds the IKU lines of every division,
+        and two divisions may serve the same objective.  The same indicator with
+        the same target (and unit) is printed once; with different targets, each
+        is printed.  A programme is printed once, with the sum of its lines'
+        budgets."""
+        groups = {}
         for line in pk.line_ids:
-            objective = line.strategic_objective or ""
-            if targets and objective == targets[-1]["group_objective"]:
-                targets[-1]["group_head"]["rowspan"] += 1
-                row = {"rowspan": 0}
-            else:
-                number += 1
-                row = {"rowspan": 1, "number": number, "objective": objective}
-            row.update(
-                {
-                    "group_objective": objective,
-                    "indicator": line.indicator or "",
-                    "target": " ".join(p for p in (line.target, line.uom) if p),
-                }
-            )
-            row["group_head"] = row if row["rowspan"] else targets[-1]["group_head"]
-            targets.append(row)
+            objective = (line.strategic_objective or "").strip()
+            row = {
+                "indicator": line.indicator or "",
+                "target": " ".join(p for p in (line.target, line.uom) if p),
+            }
+            group = groups.setdefault(objective, [])
+            if not any(
+                other["indicator"].strip() == row["indicator"].strip()
+                and other["target"].strip() == row["target"].strip()
+                for other in group
+            ):
+                group.append(row)
+        targets = []
+        for number, (objective, rows) in enumerate(groups.items(), start=1):
+            for index, row in enumerate(rows):
+                if index:
+                    row["rowspan"] = 0
+                else:
+                    row.update(rowspan=len(rows), number=number, objective=objective)
+                targets.append(row)
         programs = {}
         for line in pk.line_ids:
             if not (line.program_code or line.program_name or line.budget):

@@ -516,7 +516,10 @@ class RktPk(models.Model):
     def _draft_for_plans(self, plans):
         """Draft the PKs of signed ``plans`` with a DPA date that have none yet:
         the head's (the agency's IKU lines) and one per division head (their
-        form's lines).  Called by the engine once the user's right was checked."""
+        form's lines).  Called by the engine once the user's right was checked.
+
+        Their numbers follow the agency's sequence ``rkt.pk``, counted per fiscal
+        year (PK/2027/0001, the head's PK first)."""
         vals_list = []
         for plan in plans:
             if plan.state not in ("signed", "archived") or not plan.dpa_date:
@@ -530,7 +533,7 @@ class RktPk(models.Model):
             head_title = company.rkt_head_title or f"Kepala {company.name}"
             vals_list.append(
                 {
-                    "name": f"PK/{plan.year}/{head.name}",
+                    "name": plan._next_number("rkt.pk"),
                     "plan_id": plan.id,
                     "party": "head",
                     "first_employee_id": head.id,
@@ -550,7 +553,7 @@ class RktPk(models.Model):
                 form_lines = lines.filtered(lambda line, f=form: line.form_id == f)
                 vals_list.append(
                     {
-                        "name": f"PK/{plan.year}/{official.name}",
+                        "name": plan._next_number("rkt.pk"),
                         "plan_id": plan.id,
                         "party": "division",
                         "department_id": form.department_id.id,

@@ -528,29 +528,47 @@ class RktPlanForm(models.Model):
         programme / activity / sub-activity and their budget.  Called by the engine
         when the forms open (``_on_enter_fill``), after the transition's check; the
         lines are the engine's (``_engine``), and only it sets their Renstra link.
+
+        A programme node's budget is carried once per plan: by the first line
+        drawn from it, in the Renstra's order of the indicators, whichever
+        division's it is (or by the line that carries it already); the other
+        lines drawn from the node carry 0 (``renstra_budget_carried`` unset).
         """
         vals_list = []
-        for form in self:
-            renstra = form.plan_id.renstra_id
+        Line = self.env["rkt.plan.line"]
+        for plan, forms in self.grouped("plan_id").items():
+            renstra = plan.renstra_id
             if not renstra:
                 continue
-            year = form.plan_id.year
-            # sudo: the engine reads the Renstra whoever's action opens the forms
+            # sudo: the engine reads the Renstra, and the lines of every division
+            # of the plan, whoever's action opens the forms
             indicators = (
                 self.env["rkt.renstra.indicator"]
                 .sudo()
                 .search(
                     [
                         ("renstra_id", "=", renstra.id),
-                        ("department_id", "=", form.department_id.id),
+                        ("department_id", "in", forms.department_id.ids),
                     ]
                 )
             )
-            indicators -= form.line_ids.renstra_indicator_id.sudo()
+            plan_lines = plan.sudo().line_ids.filtered("renstra_indicator_id")
+            drawn = {(line.form_id.id, line.renstra_indicator_id.id) for line in plan_lines}
+            carried = plan_lines.filtered(
+                "renstra_budget_carried"
+            ).renstra_indicator_id.program_id
+            forms_by_department = forms.grouped("department_id")
             for indicator in indicators:
-                vals_list.append(
-                    self.env["rkt.plan.line"]._prepare_renstra_line_vals(form, indicator, year)
-                )
+                node = indicator.program_id
+                for form in forms_by_department.get(indicator.department_id, []):
+                    if (form.id, indicator.id) in drawn:
+                        continue
+                    vals_list.append(
+                        Line._prepare_renstra_line_vals(
+                            form, indicator, plan.year, carries_budget=node not in carried
+                        )
+                    )
+                    carried |= node
         if vals_list:
             # sudo: the engine's lines, created after the transition's check
             # whoever's action opens the forms (the head may not create lines)

@@ -17,7 +17,7 @@ class RktPlanLine(models.Model):
     _description = "RKT Line"
     _order = "plan_id, form_sequence, form_id, sequence, id"
     _check_company_auto = True
-    _rkt_engine_fields = ("is_compiled", "renstra_indicator_id")
+    _rkt_engine_fields = ("is_compiled", "renstra_indicator_id", "renstra_budget_carried")
     # a line belongs to its form's plan by construction
     _rkt_create_only_fields = ("form_id",)
 
@@ -212,6 +212,15 @@ class RktPlanLine(models.Model):
         help="The Renstra indicator this line was drawn from when the division forms "
         "opened (set by the RKT, not by hand).",
     )
+    renstra_budget_carried = fields.Boolean(
+        string="Carries the Renstra Budget",
+        default=True,
+        readonly=True,
+        help="The line carries the Renstra's indicative budget of the programme or "
+        "activity of its indicator. When several indicators are linked to the same "
+        "programme or activity, only the first line drawn from it carries its "
+        "budget; the others carry none (0), so that the budget is counted once.",
+    )
     renstra_target = fields.Char(
         compute="_compute_renstra_values",
         help="The Renstra's target of this fiscal year for the linked indicator.",
@@ -220,7 +229,8 @@ class RktPlanLine(models.Model):
         currency_field="currency_id",
         compute="_compute_renstra_values",
         help="The Renstra's indicative budget of this fiscal year for the programme "
-        "or activity of the linked indicator.",
+        "or activity of the linked indicator, as this line carries it (0 when "
+        "another line of the RKT carries it).",
     )
     is_renstra_deviation = fields.Boolean(
         string="Departs from Renstra",
@@ -244,7 +254,9 @@ class RktPlanLine(models.Model):
         for line in self:
             line.is_renstra_unlinked = not line.renstra_indicator_id
 
-    @api.depends("renstra_indicator_id", "year", "target", "budget")
+    @api.depends(
+        "renstra_indicator_id", "renstra_budget_carried", "year", "target", "budget"
+    )
     def _compute_renstra_values(self):
         for line in self:
             indicator = line.renstra_indicator_id.sudo()
@@ -254,8 +266,17 @@ class RktPlanLine(models.Model):
                 line.is_renstra_deviation = False
                 continue
             line.renstra_target = indicator._get_target(line.year) or False
-            line.renstra_budget = indicator.program_id._get_budget(line.year) if indicator.program_id else 0.0
+            line.renstra_budget = line._get_renstra_budget()
             line.is_renstra_deviation = line._departs_from_renstra()
+
+    def _get_renstra_budget(self):
+        """The indicative budget of the year this line carries: its node's, unless
+        another line of the RKT drawn from the same node carries it."""
+        self.ensure_one()
+        node = self.renstra_indicator_id.sudo().program_id
+        if not node or not self.renstra_budget_carried:
+            return 0.0
+        return node._get_budget(self.year)
 
     def _departs_from_renstra(self):
         self.ensure_one()
@@ -268,10 +289,11 @@ class RktPlanLine(models.Model):
         if not indicator.program_id:
             return False  # no indicative budget in the Renstra to depart from
         currency = self.currency_id or self.env.company.currency_id
-        budget = indicator.program_id._get_budget(self.year)
-        return bool(currency.compare_amounts(self.budget, budget))
+        return bool(currency.compare_amounts(self.budget, self._get_renstra_budget()))
 
-    @api.constrains("target", "budget", "deviation_reason", "renstra_indicator_id")
+    @api.constrains(
+        "target", "budget", "deviation_reason", "renstra_indicator_id", "renstra_budget_carried"
+    )
     def _check_renstra_deviation(self):
         for line in self:
             if line._departs_from_renstra() and not (line.deviation_reason or "").strip():
@@ -304,9 +326,10 @@ class RktPlanLine(models.Model):
                 )
 
     @api.model
-    def _prepare_renstra_line_vals(self, form, indicator, year):
+    def _prepare_renstra_line_vals(self, form, indicator, year, carries_budget=True):
         """The values of ``form``'s line drawn from Renstra ``indicator`` for
-        fiscal ``year``."""
+        fiscal ``year``; with the budget of the indicator's programme node when
+        the line ``carries_budget``, else 0 (another line carries it)."""
         target = indicator._get_target(year) or ""
         number = target.lstrip("≤≥<>= ").replace(",", ".")
         try:
@@ -326,4 +349,6 @@ class RktPlanLine(models.Model):
         }
         if indicator.program_id:
             vals.update(indicator.program_id._get_line_values(year))
+            if not carries_budget:
+                vals.update(budget=0.0, renstra_budget_carried=False)
         return vals

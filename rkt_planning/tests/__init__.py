@@ -17,3 +17,4 @@ from . import test_pk
 from . import test_offers
 from . import test_decide_links
 from . import test_renstra
+from . import test_pk_numbering_annex
