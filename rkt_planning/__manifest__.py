@@ -2,7 +2,7 @@
     "name": "RKT Planning (Penyusunan Rencana Kinerja Tahunan)",
     "summary": "Run the SOP 'Penyusunan RKT' of an Indonesian regional agency: "
     "disposition, division forms, compilation, correction, signature and archive",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "development_status": "Beta",
     "category": "Human Resources",
     "website": "https://github.com/rkt-planning/rkt_planning",
