@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import RedirectWarning, UserError
+from odoo.exceptions import AccessError, RedirectWarning, UserError
 
 # The to-dos the procedure closes itself, when its step is taken: marking one
 # done by hand would drop the to-do and leave the step untaken.
@@ -9,6 +9,15 @@ RKT_ACTION_ACTIVITY_TYPES = (
     "rkt_planning.mail_act_rkt_decide",
     "rkt_planning.mail_act_rkt_sign",
 )
+# Every activity type of the addon: its activities are the workflow's (steps,
+# escalations, PK signatures), scheduled and closed by it.
+RKT_ACTIVITY_TYPES = RKT_ACTION_ACTIVITY_TYPES + (
+    "rkt_planning.mail_act_rkt_escalation",
+    "rkt_planning.mail_act_rkt_pk_sign",
+)
+# What marking one's own reminder done writes (mail.activity._action_done of a
+# type that keeps done activities).
+RKT_ACTIVITY_DONE_FIELDS = {"active", "date_done", "feedback"}
 
 
 class MailActivity(models.Model):
@@ -67,6 +76,40 @@ class MailActivity(models.Model):
             activity.rkt_can_complete = (
                 current and not is_form and plan.user_can_complete
             )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    #
+    # The workflow's activities are scheduled, reassigned and closed by the engine
+    # (as superuser) only.  Odoo lets whoever may post on a document (every reader
+    # of an RKT, _mail_post_access = "read") create, change and delete its
+    # activities: a reader could otherwise delete or reassign the head's "Sign
+    # RKT" to-do, or forge one.  Its assignee may still mark their own reminder
+    # done (an escalation, a PK's); a step's to-do is done by taking the step.
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            types = self._rkt_get_activity_types()
+            if any(
+                vals.get("rkt_step_id")
+                or vals.get("rkt_round")
+                or vals.get("activity_type_id") in types.ids
+                for vals in vals_list
+            ):
+                raise AccessError(self._rkt_get_guard_message())
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            self._rkt_check_can_change(vals)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_rkt_workflow(self):
+        if not self.env.su:
+            self._rkt_check_can_change()
 
     # ------------------------------------------------------------------
     # Actions
@@ -143,6 +186,49 @@ class MailActivity(models.Model):
         if not record:
             raise UserError(self.env._("This to-do belongs to no RKT any more."))
         return record.with_context(rkt_expected_step_id=self.rkt_step_id.id)
+
+    @api.model
+    def _rkt_get_activity_types(self):
+        types = self.env["mail.activity.type"]
+        for xmlid in RKT_ACTIVITY_TYPES:
+            types |= self.env.ref(xmlid, raise_if_not_found=False) or types
+        return types
+
+    def _rkt_check_can_change(self, vals=None):
+        """Refuse a change of the workflow's activities by anyone but the engine:
+        only their assignee marks their own reminder (not a step's to-do) done.
+
+        :param vals: the values written; ``None`` for a deletion
+        """
+        types = self._rkt_get_activity_types()
+        if vals and (
+            "rkt_step_id" in vals
+            or "rkt_round" in vals
+            or vals.get("activity_type_id") in types.ids
+        ):
+            raise AccessError(self._rkt_get_guard_message())
+        # sudo: the type and assignee of activities the user may change otherwise
+        guarded = self.sudo().filtered(
+            lambda a: a.rkt_step_id or a.activity_type_id in types
+        )
+        if not guarded:
+            return
+        marking_done = vals is None or set(vals) <= RKT_ACTIVITY_DONE_FIELDS
+        for activity in guarded:
+            if (
+                marking_done
+                and activity.user_id.id == self.env.uid
+                and not activity._rkt_get_step_activities()
+            ):
+                continue
+            raise AccessError(self._rkt_get_guard_message())
+
+    def _rkt_get_guard_message(self):
+        return self.env._(
+            "The to-dos and reminders of the RKT procedure are scheduled and closed "
+            "by the procedure itself: they cannot be created, changed or deleted by "
+            "hand. A step's to-do closes when its step is taken."
+        )
 
     def _rkt_get_step_activities(self):
         """The activities of self that stand for an RKT step's action."""

@@ -187,9 +187,12 @@ class RktPlanActivityMixin(models.AbstractModel):
             )
             if activities:
                 # _action_done: action_feedback refuses RKT steps' to-dos (see
-                # mail.activity); the engine closes them once the step is taken
-                activities.with_env(
-                    self.env(context=clean_context(self.env.context))
+                # mail.activity); the engine closes them once the step is taken.
+                # sudo: the workflow's activities are the engine's (mail.activity
+                # refuses them to users); the acting user stays the author of the
+                # "done" notes
+                activities.sudo().with_context(
+                    clean_context(self.env.context)
                 )._action_done(feedback=feedback)
 
     def _activity_cancel(self, keep_steps=None):
@@ -199,7 +202,8 @@ class RktPlanActivityMixin(models.AbstractModel):
         activities = (self.activity_ids | self.form_ids.activity_ids).filtered(
             lambda a: a.rkt_step_id and a.rkt_step_id not in keep_steps
         )
-        activities.unlink()
+        # sudo: the workflow's activities are the engine's (see mail.activity)
+        activities.sudo().unlink()
 
     @api.model
     def _cron_deadline_alerts(self):

@@ -258,6 +258,74 @@ class TestRktTrust(RktCommon):
             {"company_id": self.agency.company.id, "name": "SOP uji", "version": 1}
         )
 
+    def test_workflow_activities_are_the_engines(self):
+        """Every user of the agency may post on an RKT, which in Odoo lets them
+        create, change and delete its activities: the procedure's to-dos and
+        reminders are refused to them; the assignee marks only their own reminder
+        done; ordinary activities stay as Odoo has them."""
+        plan = self._make_plan()
+        self.run_to_fill(plan)
+        form = plan.form_ids[0]
+        todo = form.activity_ids
+        self.assertEqual(len(todo), 1)
+        self.assertTrue(todo.rkt_step_id)
+        owner = form.head_employee_id.user_id
+        team = self.agency.users["team"]
+        secretary = self.agency.users["secretary"]
+        for user in (plan.form_ids[1].head_employee_id.user_id, team, secretary, owner):
+            with self.assertRaises(AccessError):
+                self.as_user(todo, user).unlink()
+            with self.assertRaises(AccessError):
+                self.as_user(todo, user).write({"user_id": user.id})
+            with self.assertRaises(AccessError):
+                self.as_user(todo, user).write({"date_deadline": "2030-01-01"})
+        self.assertEqual(todo.user_id, owner)
+        Activity = self.as_user(self.env["mail.activity"], team)
+        plan_model = self.env["ir.model"]._get_id("rkt.plan")
+        # nobody forges a to-do of the procedure
+        with self.assertRaises(AccessError):
+            Activity.create(
+                {
+                    "res_model_id": plan_model,
+                    "res_id": plan.id,
+                    "activity_type_id": self.env.ref("rkt_planning.mail_act_rkt_sign").id,
+                    "user_id": team.id,
+                }
+            )
+        # an ordinary activity on the plan: as Odoo has it, but not made a to-do
+        mine = Activity.create(
+            {
+                "res_model_id": plan_model,
+                "res_id": plan.id,
+                "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+                "summary": "Siapkan bahan rapat",
+                "user_id": team.id,
+            }
+        )
+        mine.write({"summary": "Siapkan bahan rapat koordinasi"})
+        with self.assertRaises(AccessError):
+            mine.write({"rkt_step_id": plan.step_id.id, "rkt_round": plan.round})
+        mine.unlink()
+        # an escalation is its assignee's reminder: she marks it done, nobody else
+        escalation = self.env["mail.activity"].create(
+            {
+                "res_model_id": plan_model,
+                "res_id": plan.id,
+                "activity_type_id": self.env.ref(
+                    "rkt_planning.mail_act_rkt_escalation"
+                ).id,
+                "user_id": secretary.id,
+                "rkt_step_id": plan.step_id.id,
+                "rkt_round": plan.round,
+            }
+        )
+        with self.assertRaises(AccessError):
+            self.as_user(escalation, team).unlink()
+        with self.assertRaises(AccessError):
+            self.as_user(escalation, secretary).write({"user_id": team.id})
+        self.as_user(escalation, secretary).action_feedback(feedback="Sudah ditindaklanjuti")
+        self.assertFalse(escalation.exists())
+
     def test_activity_note_escapes_the_steps_text(self):
         sop = self._agency_sop()
         sop.step_ids[1].requirement = "<img src=x onerror=alert(1)>"
