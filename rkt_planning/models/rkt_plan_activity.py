@@ -191,8 +191,9 @@ class RktPlanActivityMixin(models.AbstractModel):
                 # sudo: the workflow's activities are the engine's (mail.activity
                 # refuses them to users); the acting user stays the author of the
                 # "done" notes
-                activities.sudo().with_context(
-                    clean_context(self.env.context)
+                engine_activities = activities.sudo()
+                engine_activities.with_env(
+                    engine_activities.env(context=clean_context(self.env.context))
                 )._action_done(feedback=feedback)
 
     def _activity_cancel(self, keep_steps=None):

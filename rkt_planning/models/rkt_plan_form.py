@@ -459,9 +459,10 @@ class RktPlanForm(models.Model):
         if feedback is None:
             activities.sudo().unlink()
             return
-        activities.sudo().with_context(clean_context(self.env.context))._action_done(
-            feedback=feedback
-        )
+        engine_activities = activities.sudo()
+        engine_activities.with_env(
+            engine_activities.env(context=clean_context(self.env.context))
+        )._action_done(feedback=feedback)
 
     def _activity_schedule_division(self):
         """Give each division head (or acting official) an activity on their open
