@@ -748,15 +748,7 @@ class RktPk(models.Model):
         )
         if report_format == "pdf":
             if esign:
-                pdf = self.plan_id._apply_esign(
-                    pdf,
-                    esign,
-                    values,
-                    reason=self.env._(
-                        "Perjanjian Kinerja %(pk)s signed by the first party", pk=self.name
-                    ),
-                    field_name=PK_ESIGN_FIELDS["first"],
-                )
+                pdf = self._esign_file(pdf, esign, "first", values)
             values.update(
                 {
                     "pdf_file": base64.b64encode(pdf),
@@ -774,6 +766,23 @@ class RktPk(models.Model):
         signature = Signature.sudo().create(values)
         self._engine_write({"signature_id": signature.id})
         return signature
+
+    def _esign_file(self, pdf, esign, party, values):
+        """``pdf`` with ``party``'s ("first" or "second") PAdES signature, made as
+        ``esign`` says through the RKT's helper (``rkt.plan._apply_esign``), which
+        completes ``values`` with the certificate's holder and issuer."""
+        self.ensure_one()
+        reasons = {
+            "first": self.env._(
+                "Perjanjian Kinerja %(pk)s signed by the first party", pk=self.name
+            ),
+            "second": self.env._(
+                "Perjanjian Kinerja %(pk)s signed by the second party", pk=self.name
+            ),
+        }
+        return self.plan_id._apply_esign(
+            pdf, esign, values, reason=reasons[party], field_name=PK_ESIGN_FIELDS[party]
+        )
 
     def _cosign_signature(self, esign=None):
         """The second party has signed: complete the signature record.  Where they
@@ -797,15 +806,7 @@ class RktPk(models.Model):
         pdf = signature._get_pdf_content()
         if esign and pdf:
             esign_values = {}
-            signed = self.plan_id._apply_esign(
-                pdf,
-                esign,
-                esign_values,
-                reason=self.env._(
-                    "Perjanjian Kinerja %(pk)s signed by the second party", pk=self.name
-                ),
-                field_name=PK_ESIGN_FIELDS["second"],
-            )
+            signed = self._esign_file(pdf, esign, "second", esign_values)
             values.update(
                 {
                     "pdf_file": base64.b64encode(signed),
