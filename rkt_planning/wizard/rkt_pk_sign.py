@@ -1,7 +1,4 @@
-from odoo import api, fields, models
-from odoo.exceptions import UserError
-
-from .rkt_plan_sign import PASSPHRASE_CONTEXT_KEY
+from odoo import fields, models
 
 
 class RktPkSign(models.TransientModel):
@@ -10,6 +7,7 @@ class RktPkSign(models.TransientModel):
     dialog does; the passphrase is never stored."""
 
     _name = "rkt.pk.sign"
+    _inherit = "rkt.esign.dialog.mixin"
     _description = "Sign Perjanjian Kinerja Electronically"
 
     pk_id = fields.Many2one("rkt.pk", string="Perjanjian Kinerja", required=True, readonly=True)
@@ -23,35 +21,11 @@ class RktPkSign(models.TransientModel):
     esign_provider = fields.Selection(
         related="pk_id.company_id.rkt_esign_provider", string="Signing Provider"
     )
-    nik = fields.Char(
-        string="NIK",
-        default=lambda self: self._default_nik(),
-        help="Your NIK (16 digits), as registered with BSrE.",
-    )
-    passphrase = fields.Char(
-        store=False,
-        compute="_compute_passphrase",
-        readonly=False,
-        help="The passphrase of your electronic signature. It is used for this "
-        "signature only and never stored.",
-    )
-
-    @api.model
-    def _default_nik(self):
-        employee = self.env.user.employee_id
-        # the NIK (identification number) of the current user's own employee
-        return employee.sudo().identification_id if employee else False
-
-    def _compute_passphrase(self):
-        for wizard in self:
-            wizard.passphrase = False
 
     def action_confirm(self):
         self.ensure_one()
-        passphrase = self.env.context.get(PASSPHRASE_CONTEXT_KEY) or ""
-        if not passphrase:
-            raise UserError(self.env._("Type the passphrase of your electronic signature."))
-        pk = self.pk_id.with_context(**{PASSPHRASE_CONTEXT_KEY: None})
+        passphrase, wizard = self._pop_passphrase()
+        pk = wizard.pk_id
         if self.party == "first":
             pk.action_sign_first(passphrase=passphrase, nik=self.nik)
         else:
