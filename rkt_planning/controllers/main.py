@@ -102,10 +102,15 @@ class RktVerifyController(http.Controller):
             second_status = env._("Signed")
         else:
             second_status = env._("Not signed yet")
-        return [
-            dict(snapshot.get("first") or {}, role="PIHAK PERTAMA", status=env._("Signed")),
-            dict(second, role="PIHAK KEDUA", status=second_status),
-        ]
+        parties = []
+        for role, party, status in (
+            ("PIHAK PERTAMA", snapshot.get("first") or {}, env._("Signed")),
+            ("PIHAK KEDUA", second, second_status),
+        ):
+            # a PK signed before 18.0.1.1.0 recorded the names only
+            name = party.get("name") or party.get("signer") or party.get("official")
+            parties.append(dict(party, name=name, role=role, status=status))
+        return parties
 
     @http.route("/rkt/verify", type="http", auth="public", methods=["GET"], sitemap=False)
     def verify_form(self, code=None, **kwargs):

@@ -607,6 +607,30 @@ class TestRktPkEsign(RktCommon, HttpCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.content, content)
 
+    def test_head_pk_signed_by_the_head_regent_on_paper(self):
+        users = self.agency.users
+        self.as_user(self.plan, users["planner"]).set_dpa_date("2027-02-05")
+        pk = self.plan.pk_ids.filtered(lambda p: p.party == "head")
+        self._sign(pk, users["head"], "first")
+        signature = pk.signature_id
+        self.assertIn("AHMAD SAUKI", signature.esign_signer_name)
+        first_file = signature._get_pdf_content()
+        # the regent's signature is on paper: recorded, no dialog, the file unchanged
+        self.as_user(pk, users["head"]).action_sign_second()
+        self.assertEqual(pk.state, "signed")
+        self.assertTrue(signature.cosigned_at)
+        self.assertFalse(signature.cosign_signer_name)
+        self.assertEqual(signature._get_pdf_content(), first_file)
+        status = pades.validate_pdf(first_file, trust_roots=self.roots)
+        self.assertEqual(status["count"], 1)
+        self.assertTrue(status["valid"] and status["trusted"])
+        text = " ".join(
+            subprocess.run(
+                ["pdftotext", "-", "-"], input=first_file, capture_output=True, check=True
+            ).stdout.decode().split()
+        )
+        self.assertIn("tanda tangan PIHAK KEDUA dibubuhkan pada naskah cetak", text)
+
     def test_altered_file_is_not_cosigned(self):
         users = self.agency.users
         self.as_user(self.plan, users["planner"]).set_dpa_date("2027-02-05")

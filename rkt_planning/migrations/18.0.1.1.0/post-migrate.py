@@ -11,6 +11,21 @@ from odoo.tools import sql
 
 _logger = logging.getLogger(__name__)
 
+# The old record's columns, read from its table (the model is gone).
+LEGACY_COLUMNS = (
+    "id",
+    "signed_at",
+    "lang",
+    "content",
+    "content_sha256",
+    "pdf_filename",
+    "pdf_sha256",
+    "verify_token",
+    "esign_provider",
+    "esign_signer_name",
+    "esign_issuer",
+)
+
 
 def migrate(cr, version):
     if not (
@@ -19,42 +34,48 @@ def migrate(cr, version):
     ):
         return
     cr.execute(
-        """
-        INSERT INTO rkt_plan_signature (
-            name, pk_id, company_id, signer_user_id, signer_employee_id,
-            official_employee_id, signed_date, signed_at, cosigned_at, lang,
-            content, content_sha256, pdf_filename, pdf_sha256, verify_token,
-            esign_provider, cosign_signer_name, cosign_issuer,
-            create_uid, create_date, write_uid, write_date
+        "SELECT pk.id, {} FROM rkt_pk pk JOIN rkt_pk_signature old "
+        "ON old.id = pk.rkt_legacy_signature_id".format(
+            ", ".join(f"old.{column}" for column in LEGACY_COLUMNS)
         )
-        SELECT pk.name, pk.id, pk.company_id, pk.first_signed_user_id,
-               pk.first_signer_employee_id, pk.first_employee_id,
-               pk.first_signed_date, old.signed_at, old.signed_at, old.lang,
-               old.content, old.content_sha256, old.pdf_filename, old.pdf_sha256,
-               old.verify_token, COALESCE(old.esign_provider, 'none'),
-               old.esign_signer_name, old.esign_issuer,
-               old.create_uid, old.create_date, old.write_uid, old.write_date
-          FROM rkt_pk pk
-          JOIN rkt_pk_signature old ON old.id = pk.rkt_legacy_signature_id
-        RETURNING id, pk_id
-        """
     )
-    moved = cr.fetchall()
-    cr.execute(
-        "SELECT id, rkt_legacy_signature_id FROM rkt_pk WHERE rkt_legacy_signature_id IS NOT NULL"
-    )
-    old_ids = dict(cr.fetchall())
-    # the superuser moves the files (only it may: ir.attachment in this module)
+    rows = cr.fetchall()
+    # the superuser records the signatures and moves their files (only it may:
+    # rkt.plan.signature and ir.attachment in this module)
     env = api.Environment(cr, SUPERUSER_ID, {})
     Attachment = env["ir.attachment"]
-    for new_id, pk_id in moved:
+    for pk_id, *values in rows:
+        old = dict(zip(LEGACY_COLUMNS, values))
+        pk = env["rkt.pk"].browse(pk_id)
+        signature = env["rkt.plan.signature"].create(
+            {
+                "name": pk.name,
+                "pk_id": pk.id,
+                "signer_user_id": pk.first_signed_user_id.id,
+                "signer_employee_id": pk.first_signer_employee_id.id,
+                "official_employee_id": pk.first_employee_id.id,
+                "signed_date": pk.first_signed_date,
+                "signed_at": old["signed_at"],
+                "cosigned_at": old["signed_at"],
+                "lang": old["lang"],
+                "content": old["content"],
+                "content_sha256": old["content_sha256"],
+                "pdf_filename": old["pdf_filename"],
+                "pdf_sha256": old["pdf_sha256"],
+                "verify_token": old["verify_token"],
+                "esign_provider": old["esign_provider"] or "none",
+                # the old record's electronic signature was the second party's
+                "cosign_signer_name": old["esign_signer_name"],
+                "cosign_issuer": old["esign_issuer"],
+            }
+        )
         Attachment.search(
             [
                 ("res_model", "=", "rkt.pk.signature"),
                 ("res_field", "=", "pdf_file"),
-                ("res_id", "=", old_ids[pk_id]),
+                ("res_id", "=", old["id"]),
             ]
-        ).write({"res_model": "rkt.plan.signature", "res_id": new_id})
-        cr.execute("UPDATE rkt_pk SET signature_id = %s WHERE id = %s", (new_id, pk_id))
+        ).write({"res_model": "rkt.plan.signature", "res_id": signature.id})
+        pk._engine_write({"signature_id": signature.id})
     cr.execute("ALTER TABLE rkt_pk DROP COLUMN rkt_legacy_signature_id")
-    _logger.info("Moved %s Perjanjian Kinerja signature(s) to rkt.plan.signature", len(moved))
+    _logger.info("Moved %s Perjanjian Kinerja signature(s) to rkt.plan.signature", len(rows))
