@@ -534,7 +534,10 @@ class RktPlanForm(models.Model):
         A programme node's budget is carried once per plan: by the first line
         drawn from it, in the Renstra's order of the indicators, whichever
         division's it is (or by the line that carries it already); the other
-        lines drawn from the node carry 0 (``renstra_budget_carried`` unset).
+        lines drawn from the node carry 0 (``renstra_budget_carried`` unset).  So
+        do lines drawn from a node inside or above one already carried (a
+        kegiatan of a carried programme, the programme of a carried kegiatan):
+        the budget of a programme holds its kegiatan's.
         """
         vals_list = []
         Line = self.env["rkt.plan.line"]
@@ -560,17 +563,25 @@ class RktPlanForm(models.Model):
                 "renstra_budget_carried"
             ).renstra_indicator_id.program_id
             forms_by_department = forms.grouped("department_id")
+            carried_paths = set(carried.mapped("parent_path"))
             for indicator in indicators:
                 node = indicator.program_id
+                path = node.parent_path or ""
                 for form in forms_by_department.get(indicator.department_id, []):
                     if (form.id, indicator.id) in drawn:
                         continue
+                    # the same node, or one inside or above a carried one
+                    overlaps = any(
+                        path.startswith(other) or other.startswith(path)
+                        for other in carried_paths
+                    )
                     vals_list.append(
                         Line._prepare_renstra_line_vals(
-                            form, indicator, plan.year, carries_budget=node not in carried
+                            form, indicator, plan.year, carries_budget=not overlaps
                         )
                     )
-                    carried |= node
+                    if path:
+                        carried_paths.add(path)
         if vals_list:
             # sudo: the engine's lines, created after the transition's check
             # whoever's action opens the forms (the head may not create lines)

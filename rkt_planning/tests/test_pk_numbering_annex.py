@@ -267,3 +267,27 @@ class TestPkNumberingAnnex(RktRenstraCommon):
         self.assertEqual(
             lines.filtered("renstra_budget_carried").indicator, "Indikator A div0"
         )
+
+    def test_node_inside_or_above_a_carried_one_carries_nothing(self):
+        """An indicator linked to the kegiatan of a carried sub-kegiatan: the
+        kegiatan's budget holds the sub-kegiatan's, so its line carries 0."""
+        kegiatan = self.node.parent_id
+        self.assertTrue(kegiatan)
+        self.env["rkt.renstra.indicator"].create(
+            {
+                "objective_id": self.renstra.objective_ids[0].id,
+                "name": "Indikator F div1",
+                "uom": "%",
+                "department_id": self.agency.departments[1].id,
+                "program_id": kegiatan.id,
+                "sequence": 5,
+                **{f"target_y{y}": "70" for y in range(1, 6)},
+            }
+        )
+        self.run_to_fill(self.plan)
+        line_f = self.plan.line_ids.filtered(lambda l: l.indicator == "Indikator F div1")
+        self.assertRecordValues(
+            line_f,
+            [{"budget": 0.0, "renstra_budget_carried": False, "is_renstra_deviation": False}],
+        )
+        self.assertEqual(line_f.activity_code, kegiatan.code)
