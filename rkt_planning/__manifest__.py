@@ -56,6 +56,7 @@
         "report/rkt_sop_templates.xml",
         "views/rkt_pk_views.xml",
         "wizard/rkt_pk_sign_views.xml",
+        "wizard/rkt_pk_reset_views.xml",
         "report/rkt_pk_reports.xml",
         "report/rkt_pk_templates.xml",
     ],

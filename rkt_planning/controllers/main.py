@@ -3,6 +3,7 @@ from werkzeug.exceptions import Forbidden, NotFound
 from odoo import http
 from odoo.exceptions import AccessError
 from odoo.http import request
+from odoo.tools.misc import format_datetime
 
 from ..models.rkt_plan_signature import (
     format_verify_token,
@@ -80,6 +81,15 @@ class RktVerifyController(http.Controller):
             "code": format_verify_token(signature.verify_token),
             "pades": signature._get_pades_status(),
             "stored_ok": signature._check_stored()[0] == "ok",
+            "voided": signature.voided_at
+            and {
+                "date": format_datetime(
+                    env,
+                    signature.voided_at,
+                    tz=signature.company_id.resource_calendar_id._rkt_tz().zone,
+                ),
+                "reason": signature.void_reason or "-",
+            },
             "may_download": self._may_download(signature),
             "result": None,
             "uploaded": None,

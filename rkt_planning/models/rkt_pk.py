@@ -189,6 +189,7 @@ class RktPk(models.Model):
     user_can_sign_first = fields.Boolean(compute="_compute_user_actions")
     user_can_sign_second = fields.Boolean(compute="_compute_user_actions")
     user_can_archive = fields.Boolean(compute="_compute_user_actions")
+    user_can_reset = fields.Boolean(compute="_compute_user_actions")
 
     # ------------------------------------------------------------------
     # Compute methods
@@ -206,6 +207,7 @@ class RktPk(models.Model):
             pk.user_can_sign_first = pk._get_refusal("sign_first") is None
             pk.user_can_sign_second = pk._get_refusal("sign_second") is None
             pk.user_can_archive = pk._get_refusal("archive") is None
+            pk.user_can_reset = pk._get_refusal("reset") is None
 
     # ------------------------------------------------------------------
     # CRUD
@@ -289,6 +291,61 @@ class RktPk(models.Model):
             pk._activity_done()
         return True
 
+    def action_reset_to_draft(self):
+        """Button: ask the reason, then withdraw the first party's signature."""
+        self._check_can_reset()
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Back to Draft"),
+            "res_model": "rkt.pk.reset",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_pk_id": self.id},
+        }
+
+    def reset_to_draft(self, reason):
+        """The planning head, an RKT manager or the first party takes a PK signed
+        by the first party only back to draft, e.g. when the acting official
+        printed as the second party can no longer sign: the first party's
+        signature is withdrawn (its record kept, marked withdrawn, so that its QR
+        code says so) and the PK is signed again."""
+        self._check_can_reset()
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("Give the reason for taking the PK back to draft."))
+        for pk in self:
+            # sudo: the engine marks the withdrawn signature (only it writes one)
+            pk.signature_id.sudo().write(
+                {
+                    "voided_at": fields.Datetime.now(),
+                    "void_reason": reason,
+                    "voided_by_user_id": self.env.user.id,
+                }
+            )
+            pk._engine_write(
+                {
+                    "state": "draft",
+                    "signature_id": False,
+                    "first_signer_employee_id": False,
+                    "first_signed_user_id": False,
+                    "first_capacity": False,
+                    "first_signed_date": False,
+                    "second_signer_employee_id": False,
+                    "second_capacity": False,
+                }
+            )
+            pk.message_post(
+                body=self.env._(
+                    "Back to draft, the first party's signature withdrawn: %(reason)s",
+                    reason=reason,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            pk._activity_cancel()
+            pk._activity_schedule_officials()
+        return True
+
     def action_archive_pk(self):
         """The planning head or an RKT manager archives a signed PK."""
         self._check_can_archive()
@@ -316,6 +373,9 @@ class RktPk(models.Model):
 
     def _check_can_sign_second(self):
         self._raise_refusal("sign_second")
+
+    def _check_can_reset(self):
+        self._raise_refusal("reset")
 
     def _check_can_archive(self):
         self._raise_refusal("archive")
@@ -382,6 +442,20 @@ class RktPk(models.Model):
                     capacity=dict(
                         self._fields["second_capacity"]._description_selection(self.env)
                     ).get(self.second_capacity, ""),
+                )
+            return None
+        if action == "reset":
+            if self.state != "first_signed":
+                return self.env._(
+                    "Only a PK signed by the first party alone goes back to draft; "
+                    "%(pk)s is not.",
+                    pk=self.name,
+                )
+            if not (self._is_pk_manager() or self._is_acting_as(self.first_employee_id)):
+                return self.env._(
+                    "Only the planning head, an RKT manager or the first party takes "
+                    "%(pk)s back to draft.",
+                    pk=self.name,
                 )
             return None
         if action == "archive":
@@ -625,6 +699,11 @@ class RktPk(models.Model):
                 )
         # sudo: the engine schedules the activity of the official who signs next
         return self.env["mail.activity"].sudo().create(vals_list)
+
+    def _activity_cancel(self):
+        act_type = self.env.ref("rkt_planning.mail_act_rkt_pk_sign")
+        # sudo: the workflow's activities are the engine's (see mail.activity)
+        self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == act_type).unlink()
 
     def _activity_done(self):
         act_type = self.env.ref("rkt_planning.mail_act_rkt_pk_sign")

@@ -5,6 +5,7 @@ import secrets
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools.misc import format_datetime
 
 # The capacity in which the head's role was used to sign.
 SIGNED_CAPACITIES = [
@@ -99,11 +100,6 @@ class RktPlanSignature(models.Model):
             "plan_unique",
             "UNIQUE(plan_id)",
             "An RKT is signed once: it has one signature record.",
-        ),
-        (
-            "pk_unique",
-            "UNIQUE(pk_id)",
-            "A Perjanjian Kinerja has one signature record.",
         ),
         (
             "one_document",
@@ -217,6 +213,27 @@ class RktPlanSignature(models.Model):
         "PAdES signature, added to the file the first party signed.",
     )
     cosign_issuer = fields.Char(string="Second Party Certificate Issuer", readonly=True)
+    voided_at = fields.Datetime(
+        string="Withdrawn On",
+        readonly=True,
+        help="Perjanjian Kinerja: the first party's signature was withdrawn before "
+        "the second party signed (the PK went back to draft to be signed again): "
+        "this file is no longer valid. The record is kept.",
+    )
+    void_reason = fields.Text(string="Reason for Withdrawal", readonly=True)
+    voided_by_user_id = fields.Many2one(
+        "res.users", string="Withdrawn By", readonly=True, ondelete="restrict"
+    )
+
+    def init(self):
+        # A PK has one signature in force; those withdrawn are kept beside it.
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS rkt_plan_signature_pk_in_force_uniq
+                ON rkt_plan_signature (pk_id)
+             WHERE pk_id IS NOT NULL AND voided_at IS NULL
+            """
+        )
 
     # ------------------------------------------------------------------
     # Compute methods
@@ -358,11 +375,24 @@ class RktPlanSignature(models.Model):
         file against its SHA-256.
 
         :return: ``(status, message)``; status is ``ok``, ``missing`` (no stored
-            file) or ``altered``
+            file), ``altered`` or ``voided`` (a PK's signature withdrawn)
         """
         self.ensure_one()
         document = self._get_document()
         label = self._get_document_label()
+        if self.voided_at:
+            return "voided", self.env._(
+                "This signed file of %(document)s %(number)s was withdrawn on "
+                "%(date)s and is no longer valid: %(reason)s",
+                document=label,
+                number=self.name,
+                date=format_datetime(
+                    self.env,
+                    self.voided_at,
+                    tz=self.company_id.resource_calendar_id._rkt_tz().zone,
+                ),
+                reason=self.void_reason or "-",
+            )
         snapshot = self._get_snapshot()
         number = snapshot.get("pk") if self.pk_id else snapshot.get("plan")
         if (

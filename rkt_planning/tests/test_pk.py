@@ -357,6 +357,67 @@ class TestRktPk(RktCommon):
         self.as_user(pk2, self.users["head"]).action_sign_second()
         self.assertEqual(pk2.state, "signed")
 
+    def test_back_to_draft_withdraws_the_first_signature(self):
+        """The acting official printed as the second party no longer acts: the
+        planning head takes the PK back to draft; the first party's signature is
+        withdrawn (kept, marked), and the PK is signed again naming the head."""
+        self._draft_pks()
+        head = self.agency.employees["head"]
+        delegate = self.agency.employees["outsider"]
+        delegation = self.env["rkt.delegation"].create(
+            {
+                "company_id": self.agency.company.id,
+                "employee_id": head.id,
+                "delegate_employee_id": delegate.id,
+                "kind": "plh",
+                "date_from": "2027-02-08",
+                "date_to": "2027-02-12",
+            }
+        )
+        pk = self._pk_of(self.forms[0])
+        self.as_user(pk, self.div_users[0]).action_sign_first()
+        old = pk.signature_id
+        self.assertEqual(pk.second_signer_employee_id, delegate)
+        delegation.date_to = "2027-02-09"  # ended: nobody can sign second now
+        for user in (self.users["outsider"], self.users["head"]):
+            with self.assertRaises(UserError):
+                self.as_user(pk, user).action_sign_second()
+        # who may take it back: not another division head, nor the head
+        for user in (self.div_users[1], self.users["head"], self.users["team"]):
+            with self.assertRaisesRegex(UserError, "takes .* back to draft"):
+                self.as_user(pk, user).reset_to_draft("Plh tidak lagi menjabat")
+        planner_pk = self.as_user(pk, self.users["planner"])
+        action = planner_pk.action_reset_to_draft()
+        self.assertEqual(action["res_model"], "rkt.pk.reset")
+        with self.assertRaisesRegex(UserError, "reason"):
+            planner_pk.reset_to_draft("  ")
+        planner_pk.reset_to_draft("Plh tidak lagi menjabat")
+        self.assertEqual(pk.state, "draft")
+        self.assertFalse(pk.signature_id)
+        self.assertFalse(pk.second_signer_employee_id)
+        self.assertTrue(old.exists() and old.voided_at)
+        self.assertEqual(old.void_reason, "Plh tidak lagi menjabat")
+        self.assertEqual(old.voided_by_user_id, self.users["planner"])
+        self.assertEqual(old._check_stored()[0], "voided")
+        self.assertEqual(pk.activity_ids.user_id, self.div_users[0])
+        # signed again: a new record in force, the head named
+        self.as_user(pk, self.div_users[0]).action_sign_first()
+        self.assertNotEqual(pk.signature_id, old)
+        self.assertEqual(pk.second_signer_employee_id, head)
+        self.as_user(pk, self.users["head"]).action_sign_second()
+        self.assertEqual(pk.state, "signed")
+        self.assertEqual(
+            self.env["rkt.plan.signature"].search([("pk_id", "=", pk.id)]), old | pk.signature_id
+        )
+        # a signed PK does not go back
+        with self.assertRaisesRegex(UserError, "signed by the first party alone"):
+            self.as_user(pk, self.users["planner"]).reset_to_draft("Salah")
+        # nor does anyone write the withdrawal by hand
+        with self.assertRaises(AccessError):
+            self.as_user(pk.signature_id, self.users["manager"]).write(
+                {"voided_at": "2027-02-10 00:00:00"}
+            )
+
     # ------------------------------------------------------------------
     # Access
     # ------------------------------------------------------------------
@@ -630,6 +691,18 @@ class TestRktPkEsign(RktCommon, HttpCase):
             ).stdout.decode().split()
         )
         self.assertIn("tanda tangan PIHAK KEDUA dibubuhkan pada naskah cetak", text)
+
+    def test_withdrawn_signature_says_so_on_its_page(self):
+        users = self.agency.users
+        self.as_user(self.plan, users["planner"]).set_dpa_date("2027-02-05")
+        pk = self.plan.pk_ids.filtered(lambda p: p.department_id == self.form.department_id)
+        self._sign(pk, self.form.head_employee_id.user_id, "first")
+        old = pk.signature_id
+        self.as_user(pk, users["planner"]).reset_to_draft("Nama pihak kedua salah")
+        self.url_open("/web/session/logout")
+        text = " ".join(self.url_open(f"/rkt/verify/{old.verify_token}").text.split())
+        self.assertIn('id="rkt_verify_voided"', text)
+        self.assertIn("Nama pihak kedua salah", text)
 
     def test_altered_file_is_not_cosigned(self):
         users = self.agency.users

@@ -4,3 +4,4 @@ from . import rkt_plan_return
 from . import rkt_plan_sign
 from . import rkt_plan_dpa
 from . import rkt_pk_sign
+from . import rkt_pk_reset
