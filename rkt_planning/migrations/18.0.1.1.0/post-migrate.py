@@ -2,7 +2,11 @@
 ``rkt.pk.signature`` into ``rkt.plan.signature`` (see ``pre-migrate``), with
 their file: what was signed, its SHA-256, the file, its verification code and the
 electronic signature stay as they were recorded.  The old records were made when
-the second party signed: they count as completed then."""
+the second party signed: they count as completed then.
+
+And give the health office's SOP template of a database installed before it had
+them the corrections its agencies' copies get (``rkt.sop.copy_corrections``;
+the SOP data is ``noupdate``, so an upgrade does not load them)."""
 
 import logging
 
@@ -10,6 +14,14 @@ from odoo import SUPERUSER_ID, api
 from odoo.tools import sql
 
 _logger = logging.getLogger(__name__)
+
+# As data/rkt_sop_data.xml gives them to new databases.
+DINKES_COPY_CORRECTIONS = {
+    "role_team_name": "Tim",
+    "role_planner_name": "Kasubbag Program",
+    "approver_rank": "Pembina Tk. I (IV/b)",
+    "steps": {"Menonormasi dan Menandatangani RKT": "Menerima dan Menandatangani RKT"},
+}
 
 # The old record's columns, read from its table (the model is gone).
 LEGACY_COLUMNS = (
@@ -28,6 +40,14 @@ LEGACY_COLUMNS = (
 
 
 def migrate(cr, version):
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    template = env.ref("rkt_planning.rkt_sop_dinkes_balangan", raise_if_not_found=False)
+    if template and not template.copy_corrections and not template._is_used():
+        template.write({"copy_corrections": DINKES_COPY_CORRECTIONS})
+    _migrate_pk_signatures(cr, env)
+
+
+def _migrate_pk_signatures(cr, env):
     if not (
         sql.column_exists(cr, "rkt_pk", "rkt_legacy_signature_id")
         and sql.table_exists(cr, "rkt_pk_signature")
@@ -42,7 +62,6 @@ def migrate(cr, version):
     rows = cr.fetchall()
     # the superuser records the signatures and moves their files (only it may:
     # rkt.plan.signature and ir.attachment in this module)
-    env = api.Environment(cr, SUPERUSER_ID, {})
     Attachment = env["ir.attachment"]
     for pk_id, *values in rows:
         old = dict(zip(LEGACY_COLUMNS, values))
