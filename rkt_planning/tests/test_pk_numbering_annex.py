@@ -123,12 +123,12 @@ class TestPkNumberingAnnex(RktRenstraCommon):
         other = self._make_agency("Dinas Lain", "dl", divisions=1)
         other_pks = self._sign_and_draft_pks(self._make_plan(agency=other), agency=other)
         self.assertEqual(sorted(other_pks.mapped("name")), ["PK/2027/0001", "PK/2027/0002"])
-        sequences = self.env["ir.sequence"].search([("code", "=", "rkt.pk")])
-        self.assertEqual(
-            set(sequences.company_id.ids),
-            {self.agency.company.id, other.company.id},
-            "one sequence per agency, besides the template",
+        companies = self.agency.company | other.company
+        sequences = self.env["ir.sequence"].search(
+            [("code", "=", "rkt.pk"), ("company_id", "in", companies.ids)]
         )
+        self.assertEqual(len(sequences), 2, "one sequence per agency")
+        self.assertEqual(sequences.company_id, companies)
 
     # ------------------------------------------------------------------
     # The annex of the head's PK
