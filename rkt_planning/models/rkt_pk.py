@@ -381,6 +381,11 @@ class RktPk(models.Model):
         self._raise_refusal("archive")
 
     def _raise_refusal(self, action):
+        """Refuse ``action`` unless the current user may take it on every PK of
+        self now.  The PKs' rows are taken first (``_rkt_lock_rows``): the same
+        signature sent twice at once passes once, the other request is retried
+        after it and refused here, instead of failing on the unique signature."""
+        self._rkt_lock_rows()
         for pk in self:
             message = pk._get_refusal(action)
             if message is not None:

@@ -166,6 +166,15 @@ class TestRktConcurrency(BaseCase):
             events = env["calendar.event"].search(
                 [("res_model", "=", "rkt.plan"), ("res_id", "in", plans.ids)]
             )
+            # the Perjanjian Kinerja and the signatures, which reference their
+            # documents and are referenced back: the links first
+            pks = env["rkt.pk"].search([("company_id", "=", company.id)])
+            signatures = env["rkt.plan.signature"].search([("company_id", "=", company.id)])
+            plans.filtered("signature_id")._engine_write({"signature_id": False})
+            pks.filtered("signature_id")._engine_write({"signature_id": False})
+            signatures.unlink()
+            pks.line_ids.unlink()
+            pks.unlink()
             plans.form_ids.line_ids.unlink()
             plans.form_ids.unlink()
             plans.log_ids.unlink()
@@ -394,3 +403,35 @@ class TestRktConcurrency(BaseCase):
                 self.assertEqual(decisions, [(9, 1, "yes")], after["logs"])
                 self.assertEqual(after["logs"][-1], (10, 1, "open"), after["logs"])
                 self.assertEqual([row[2] for row in after["logs"]].count("open"), 1)
+
+    def test_doubled_pk_signature(self):
+        """A division head's first signature of their PK sent twice at once (two
+        taps on a phone, two tabs): it passes once; one signature record is in
+        force, and the PK waits for the head."""
+
+        def build(builder, agency):
+            plan = builder._make_plan(agency=agency, year=2034)
+            builder.run_to_decision(plan, agency)
+            builder.as_user(plan, agency.users["secretary"]).action_approve()
+            builder.as_user(plan, agency.users["head"]).action_sign()
+            pks = builder.as_user(plan, agency.users["planner"]).set_dpa_date("2034-02-05")
+            pk = pks.filtered(lambda pk: pk.party == "division")[:1]
+            return plan.id, pk.id, pk.first_employee_id.user_id.id
+
+        plan_id, pk_id, uid = self.prepare(build)
+
+        def sign(env):
+            env["rkt.pk"].browse(pk_id).action_sign_first()
+
+        outcomes = self.race(plan_id, (uid, sign), (uid, sign))
+
+        results = sorted(outcome["result"] for outcome in outcomes)
+        self.assertEqual(results, ["ok", "refused"], f"outcomes: {outcomes}")
+        with self.cursor() as cr:
+            env = self.environment(cr)
+            pk = env["rkt.pk"].browse(pk_id)
+            self.assertEqual(pk.state, "first_signed")
+            signatures = env["rkt.plan.signature"].search([("pk_id", "=", pk_id)])
+            self.assertEqual(signatures, pk.signature_id, "one signature record")
+            self.assertEqual(len(pk.activity_ids), 1, "one to-do, the head's")
+            self.assertEqual(pk.activity_ids.user_id.id, self.users["head"])
