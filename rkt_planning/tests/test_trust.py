@@ -325,6 +325,13 @@ class TestRktTrust(RktCommon):
             self.as_user(escalation, secretary).write({"user_id": team.id})
         self.as_user(escalation, secretary).action_feedback(feedback="Sudah ditindaklanjuti")
         self.assertFalse(escalation.exists())
+        # a system administrator archives a division head who leaves: Odoo deletes
+        # their activities, the RKT to-do included
+        admin = self.env.ref("base.user_admin")
+        admin.company_ids = [Command.link(self.agency.company.id)]
+        self.assertFalse(self.env(user=admin).su)
+        self.as_user(owner, admin).action_archive()
+        self.assertFalse(todo.exists())
 
     def test_activity_note_escapes_the_steps_text(self):
         sop = self._agency_sop()
