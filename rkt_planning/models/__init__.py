@@ -1,6 +1,7 @@
 from . import resource_calendar
 from . import rkt_engine_guard_mixin
 from . import rkt_alert_mixin
+from . import rkt_notice_mixin
 from . import rkt_sop
 from . import rkt_sop_step
 from . import rkt_delegation

@@ -75,6 +75,7 @@ class RktPlan(models.Model):
         "rkt.plan.activity.mixin",
         "rkt.plan.signed.document",
         "rkt.plan.pk.mixin",
+        "rkt.notice.mixin",
         "mail.thread",
         "mail.activity.mixin",
     ]
@@ -707,22 +708,3 @@ class RktPlan(models.Model):
     # Mail thread
     # ------------------------------------------------------------------
 
-    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
-        """The deciders of a decision step get its buttons (Ya / Tidak) in the
-        plan's e-mail notices, as Odoo's Time Off does for its approvers."""
-        groups = super()._notify_get_recipients_groups(
-            message, model_description, msg_vals=msg_vals
-        )
-        if len(self) != 1:
-            return groups
-        actions = self._rkt_get_decision_actions()
-        if not actions:
-            return groups
-        deciders = set(self._rkt_get_decider_users().ids)
-        return [
-            (
-                "rkt_deciders",
-                lambda pdata: pdata["type"] == "user" and pdata["uid"] in deciders,
-                {"actions": actions, "active": True, "has_button_access": True},
-            )
-        ] + groups

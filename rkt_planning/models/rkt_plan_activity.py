@@ -85,12 +85,6 @@ class RktPlanActivityMixin(models.AbstractModel):
             value = self._deadline_date(value)
         return format_date_lang(value, lang or self.env.lang)
 
-    def _rkt_with_agency_lang(self):
-        """Self in the agency's language (``res.company._rkt_get_lang``): the
-        messages and activities of the procedure are written in it, whoever acts."""
-        lang = self.company_id[:1]._rkt_get_lang()
-        return self if lang == self.env.lang else self.with_context(lang=lang)
-
     def _rkt_get_decision_actions(self):
         """The buttons of this plan's notices for its deciders: the secretary's
         'ya' / 'tidak' at a decision step (signing stays in the app)."""

@@ -34,12 +34,14 @@ class RktPlanForm(models.Model):
     _name = "rkt.plan.form"
     _inherit = [
         "rkt.engine.guard.mixin",
+        "rkt.notice.mixin",
         "mail.thread",
         "mail.activity.mixin",
         "rkt.alert.mixin",
     ]
     _description = "RKT Division Form"
     _order = "plan_id, sequence, id"
+    _rkt_notice_group = "rkt_reviewers"
     _check_company_auto = True
     _rec_names_search = ["plan_id.name", "department_id.name"]
     # Everyone who reads a plan or a division form may discuss it in the chatter.
@@ -300,27 +302,6 @@ class RktPlanForm(models.Model):
             return self.env["hr.employee"]
         return self.env["rkt.delegation"]._get_acting_employees(self.env.user)
 
-    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
-        """The reviewers of a submitted form get its buttons (accept / return) in
-        the form's e-mail notices."""
-        groups = super()._notify_get_recipients_groups(
-            message, model_description, msg_vals=msg_vals
-        )
-        if len(self) != 1:
-            return groups
-        actions = self._rkt_get_decision_actions()
-        if not actions:
-            return groups
-        plan = self.plan_id
-        reviewers = set(plan._get_role_users(plan._get_form_reviewer_roles()).ids)
-        return [
-            (
-                "rkt_reviewers",
-                lambda pdata: pdata["type"] == "user" and pdata["uid"] in reviewers,
-                {"actions": actions, "active": True, "has_button_access": True},
-            )
-        ] + groups
-
     def _post_submitted(self, text):
         """Note the submission in the form's chatter.  When it waits for a review
         (a correction resubmitted at the correction step), its reviewers are told, in their inbox or by
@@ -330,9 +311,7 @@ class RktPlanForm(models.Model):
         plan = self.plan_id
         # the corrections' review (the team collects the first submissions itself)
         actions = self._rkt_get_decision_actions() if plan.step_kind == "correction" else []
-        reviewers = (
-            plan._get_role_users(plan._get_form_reviewer_roles()) if actions else False
-        )
+        reviewers = self._rkt_get_decider_users() if actions else False
         if not reviewers:
             self.message_post(body=text)
             return
@@ -363,10 +342,12 @@ class RktPlanForm(models.Model):
             )
         ]
 
-    def _rkt_with_agency_lang(self):
-        """Self in the agency's language (see ``res.company._rkt_get_lang``)."""
-        lang = self.company_id[:1]._rkt_get_lang()
-        return self if lang == self.env.lang else self.with_context(lang=lang)
+    def _rkt_get_decider_users(self):
+        """The users who review this form: the roles the plan's SOP gives the
+        review of the forms."""
+        self.ensure_one()
+        plan = self.plan_id
+        return plan._get_role_users(plan._get_form_reviewer_roles())
 
     def _rkt_make_access_error(self, forbidden):
         # sudo: the names of the divisions refused, in the user's own agencies only

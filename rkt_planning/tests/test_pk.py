@@ -111,6 +111,19 @@ class TestRktPk(RktCommon):
     def _pk_of(self, form):
         return self.plan.pk_ids.filtered(lambda pk: pk.department_id == form.department_id)
 
+    def _delegate(self, official, delegate, kind, date_from, date_to):
+        """An acting official (Plt./Plh.) for ``official`` over the dates."""
+        return self.env["rkt.delegation"].create(
+            {
+                "company_id": self.agency.company.id,
+                "employee_id": official.id,
+                "delegate_employee_id": delegate.id,
+                "kind": kind,
+                "date_from": date_from,
+                "date_to": date_to,
+            }
+        )
+
     def _head_pk(self):
         return self.plan.pk_ids.filtered(lambda pk: pk.party == "head")
 
@@ -295,15 +308,8 @@ class TestRktPk(RktCommon):
         self._draft_pks()
         pk = self._pk_of(self.forms[0])
         delegate = self.agency.employees["outsider"]
-        self.env["rkt.delegation"].create(
-            {
-                "company_id": self.agency.company.id,
-                "employee_id": self.forms[0].head_employee_id.id,
-                "delegate_employee_id": delegate.id,
-                "kind": "plt",
-                "date_from": "2027-02-01",
-                "date_to": "2027-03-31",
-            }
+        self._delegate(
+            self.forms[0].head_employee_id, delegate, "plt", "2027-02-01", "2027-03-31"
         )
         self.as_user(pk, self.users["outsider"]).action_sign_first()
         self.assertEqual(pk.first_capacity, "plt")
@@ -323,16 +329,7 @@ class TestRktPk(RktCommon):
         self._draft_pks()
         head = self.agency.employees["head"]
         delegate = self.agency.employees["outsider"]
-        delegation = self.env["rkt.delegation"].create(
-            {
-                "company_id": self.agency.company.id,
-                "employee_id": head.id,
-                "delegate_employee_id": delegate.id,
-                "kind": "plh",
-                "date_from": "2027-02-08",
-                "date_to": "2027-02-12",
-            }
-        )
+        delegation = self._delegate(head, delegate, "plh", "2027-02-08", "2027-02-12")
         pk = self._pk_of(self.forms[0])
         self.as_user(pk, self.div_users[0]).action_sign_first()
         self.assertEqual(pk.second_signer_employee_id, delegate)
@@ -364,16 +361,7 @@ class TestRktPk(RktCommon):
         self._draft_pks()
         head = self.agency.employees["head"]
         delegate = self.agency.employees["outsider"]
-        delegation = self.env["rkt.delegation"].create(
-            {
-                "company_id": self.agency.company.id,
-                "employee_id": head.id,
-                "delegate_employee_id": delegate.id,
-                "kind": "plh",
-                "date_from": "2027-02-08",
-                "date_to": "2027-02-12",
-            }
-        )
+        delegation = self._delegate(head, delegate, "plh", "2027-02-08", "2027-02-12")
         pk = self._pk_of(self.forms[0])
         self.as_user(pk, self.div_users[0]).action_sign_first()
         old = pk.signature_id
